@@ -1,0 +1,59 @@
+import type {
+  EventTypeDefinition,
+  RetrySchedule,
+  WebhooksModuleOptions,
+} from './webhooks-options.interface';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** SPEC §3: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
+  delaysMs: [0, 5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR],
+};
+
+export const LIBRARY_USER_AGENT = 'NestJS-Webhooks/0.1';
+
+/** The module options with every default filled in; what the rest of the library reads. */
+export interface ResolvedWebhooksOptions {
+  enabled: boolean;
+  redis: WebhooksModuleOptions['redis'];
+  queuePrefix: string;
+  worker: boolean;
+  concurrency: number;
+  listenTo: string[];
+  eventTypes: EventTypeDefinition[];
+  retry: RetrySchedule;
+  retryJitter: number;
+  maxRetryAfterMs: number;
+  timeoutMs: number;
+  userAgent: string;
+  allowHttp: boolean;
+  allowedNetworks: string[];
+  failureThresholds: number[];
+  maxPayloadBytes: number;
+  strict: boolean;
+}
+
+export function resolveWebhooksOptions(options: WebhooksModuleOptions): ResolvedWebhooksOptions {
+  return {
+    enabled: options.enabled ?? true,
+    redis: options.redis,
+    queuePrefix: options.queuePrefix ?? 'bull',
+    worker: options.worker ?? true,
+    concurrency: options.concurrency ?? 16,
+    listenTo: options.listenTo ?? [],
+    eventTypes: (options.eventTypes ?? []).map((t) => (typeof t === 'string' ? { name: t } : t)),
+    retry: options.retry ?? DEFAULT_RETRY_SCHEDULE,
+    retryJitter: options.retryJitter ?? 0.2,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 24 * HOUR,
+    timeoutMs: options.timeoutMs ?? 15 * SECOND,
+    userAgent: options.userAgent ?? LIBRARY_USER_AGENT,
+    allowHttp: options.outbound?.allowHttp ?? false,
+    allowedNetworks: options.outbound?.allowedNetworks ?? [],
+    failureThresholds: options.failureThresholds ?? [3, 5, 10],
+    maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
+    strict: options.strict ?? false,
+  };
+}

@@ -1,0 +1,90 @@
+import type { QueueOptions } from 'bull';
+
+/** A retry schedule given as the delay before each attempt (attempt 1 first). */
+export interface RetryDelaysSchedule {
+  /** Milliseconds to wait before attempt 1, 2, 3, ...; its length is the number of attempts. */
+  delaysMs: number[];
+}
+
+/** A retry schedule given as exponential backoff. */
+export interface ExponentialRetrySchedule {
+  /** Delay before the second attempt, in milliseconds (the first one is immediate). */
+  baseMs: number;
+  /** Each later delay is the previous one times this factor. Default 2. */
+  factor?: number;
+  /** Total number of attempts, the first one included. */
+  maxAttempts: number;
+  /** No single delay grows beyond this many milliseconds. */
+  capMs?: number;
+}
+
+export type RetrySchedule = RetryDelaysSchedule | ExponentialRetrySchedule;
+
+/** An entry of the event type catalog. */
+export interface EventTypeDefinition {
+  /** `resource.action`, e.g. `invoice.paid`. */
+  name: string;
+  description?: string;
+  /** JSON schema of the `data` field, shown to subscribers. */
+  schema?: Record<string, unknown>;
+  /** An example `data` payload, shown to subscribers. */
+  example?: unknown;
+}
+
+/** Where outbound requests may go. Blocks every non-public address unless listed. */
+export interface OutboundPolicyOptions {
+  /** Accept `http://` endpoint URLs. Meant for development and tests only. Default false. */
+  allowHttp?: boolean;
+  /**
+   * CIDR ranges that may be reached although they are not public, e.g. `127.0.0.0/8` for a
+   * receiver on loopback in tests, or an internal network. Default: none.
+   */
+  allowedNetworks?: string[];
+}
+
+/** Options of `WebhooksModule.forRoot` / `forRootAsync`. */
+export interface WebhooksModuleOptions {
+  /**
+   * Feature flag. When false, decorated methods behave exactly as without the decorator,
+   * listeners ignore domain events and nothing is written or sent. Default true.
+   */
+  enabled?: boolean;
+  /**
+   * Redis connection for the Bull queue: a `redis://` URL or ioredis options.
+   */
+  redis?: string | QueueOptions['redis'];
+  /** Prefix of the Bull keys in Redis. Default `bull`. */
+  queuePrefix?: string;
+  /** Whether this process runs delivery workers. Default true. */
+  worker?: boolean;
+  /** How many deliveries one process attempts at the same time. Default 16. */
+  concurrency?: number;
+  /**
+   * EventEmitter2 event names (or patterns with `*`) that become webhooks of the same type,
+   * e.g. `['payment.*', 'invoice.created']`. Default none.
+   */
+  listenTo?: string[];
+  /** The event type catalog. Types named by `@EmitsWebhook` are added to it. */
+  eventTypes?: Array<EventTypeDefinition | string>;
+  /** When to retry. Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+  retry?: RetrySchedule;
+  /** Random spread applied to each retry delay, as a fraction. Default 0.2 (±20 %). */
+  retryJitter?: number;
+  /** Longest `Retry-After` honoured, in milliseconds. Default 24 h. */
+  maxRetryAfterMs?: number;
+  /** Request timeout in milliseconds, unless the endpoint sets its own. Default 15 000. */
+  timeoutMs?: number;
+  /** `User-Agent` header of outbound requests. Default `NestJS-Webhooks/<version>`. */
+  userAgent?: string;
+  /** Outbound address policy (SSRF protection). */
+  outbound?: OutboundPolicyOptions;
+  /** Consecutive failure counts at which the host is told (`webhooks.endpoint.failing`). Default [3, 5, 10]. */
+  failureThresholds?: number[];
+  /** Largest serialized `data` accepted by publish, in bytes. Default 256 KiB. */
+  maxPayloadBytes?: number;
+  /**
+   * When true, a failure to record or enqueue an event thrown from `@EmitsWebhook` and the
+   * listener reaches the caller. Default false: it is logged and counted instead.
+   */
+  strict?: boolean;
+}

@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { WebhooksModuleOptions } from './webhooks-options.interface';
+
+export const {
+  ConfigurableModuleClass: ConfigurableWebhooksModule,
+  MODULE_OPTIONS_TOKEN: WEBHOOKS_MODULE_OPTIONS,
+  OPTIONS_TYPE: WEBHOOKS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: WEBHOOKS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<WebhooksModuleOptions>({ moduleName: 'Webhooks' })
+  .setClassMethodName('forRoot')
+  .build();

@@ -1,0 +1,11 @@
+import { Column, type ColumnOptions } from 'typeorm';
+
+// NOTE: every timestamp is written by the library (not by a database default) with
+// millisecond precision, so PostgreSQL, MySQL and SQLite store the same instant.
+export function TimestampColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ type: Date, precision: 3, nullable: options.nullable ?? false });
+}
+
+export function JsonColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
+  return Column({ type: 'json', nullable: options.nullable ?? false });
+}

@@ -1,0 +1,79 @@
+import { Column, DeleteDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JsonColumn, TimestampColumn } from './column-types';
+import type { RetrySchedule } from '../../options/webhooks-options.interface';
+
+export enum EndpointStatus {
+  Active = 'active',
+  Disabled = 'disabled',
+  Paused = 'paused',
+}
+
+/** A secret that still signs, next to the current one, until it expires (rotation overlap). */
+export interface PreviousSecret {
+  secret: string;
+  expiresAt: string;
+}
+
+/** A customer's URL, subscribed to some event types, with its own signing secret. */
+@Entity('webhook_endpoints')
+@Index('IDX_webhook_endpoints_tenant_status', ['tenantId', 'status'])
+export class WebhookEndpoint {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  tenantId: string | null;
+
+  @Column({ type: 'varchar', length: 2048 })
+  url: string;
+
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  description: string | null;
+
+  /** Exact types, `resource.*` wildcards or `*`. */
+  @JsonColumn()
+  eventTypes: string[];
+
+  @Column({ type: 'varchar', length: 512 })
+  secret: string;
+
+  @JsonColumn()
+  previousSecrets: PreviousSecret[];
+
+  @Column({ type: 'simple-enum', enum: EndpointStatus, default: EndpointStatus.Active })
+  status: EndpointStatus;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  disabledReason: string | null;
+
+  @JsonColumn({ nullable: true })
+  headers: Record<string, string> | null;
+
+  /** Deliveries per second at most; null means unlimited. */
+  @Column({ type: 'int', nullable: true })
+  rateLimitPerSecond: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  timeoutMs: number | null;
+
+  @JsonColumn({ nullable: true })
+  retrySchedule: RetrySchedule | null;
+
+  @Column({ type: 'int', default: 0 })
+  consecutiveFailures: number;
+
+  @TimestampColumn({ nullable: true })
+  failingSince: Date | null;
+
+  @JsonColumn({ nullable: true })
+  metadata: Record<string, unknown> | null;
+
+  @TimestampColumn()
+  createdAt: Date;
+
+  @TimestampColumn()
+  updatedAt: Date;
+
+  @DeleteDateColumn({ type: Date, precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

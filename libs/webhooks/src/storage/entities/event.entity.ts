@@ -1,0 +1,26 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JsonColumn, TimestampColumn } from './column-types';
+
+/** One thing that happened in the host app. Its payload is stored once, not per delivery. */
+@Entity('webhook_events')
+@Index('UQ_webhook_events_idempotency', ['tenantId', 'idempotencyKey'], { unique: true })
+@Index('IDX_webhook_events_tenant_created', ['tenantId', 'createdAt'])
+export class WebhookEvent {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  type: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  tenantId: string | null;
+
+  @JsonColumn()
+  data: unknown;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  idempotencyKey: string | null;
+
+  @TimestampColumn()
+  createdAt: Date;
+}
