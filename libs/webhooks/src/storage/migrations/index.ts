@@ -1,0 +1,6 @@
+import { WebhooksInitialSchema1763900000000 } from './1763900000000-webhooks-initial-schema.migration';
+
+export { WebhooksInitialSchema1763900000000 };
+
+/** Every migration of the library, in order, to list in the host's DataSource `migrations`. */
+export const WEBHOOK_MIGRATIONS = [WebhooksInitialSchema1763900000000];
