@@ -22,6 +22,8 @@ export interface ResolvedWebhooksOptions {
   queuePrefix: string;
   worker: boolean;
   concurrency: number;
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
   listenTo: string[];
   eventTypes: EventTypeDefinition[];
   retry: RetrySchedule;
@@ -43,6 +45,8 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     queuePrefix: options.queuePrefix ?? 'bull',
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? 30 * SECOND,
+    reconcileGraceMs: options.reconcileGraceMs ?? 10 * SECOND,
     listenTo: options.listenTo ?? [],
     eventTypes: (options.eventTypes ?? []).map((t) => (typeof t === 'string' ? { name: t } : t)),
     retry: options.retry ?? DEFAULT_RETRY_SCHEDULE,

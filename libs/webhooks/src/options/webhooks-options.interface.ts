@@ -57,6 +57,10 @@ export interface WebhooksModuleOptions {
   queuePrefix?: string;
   /** Whether this process runs delivery workers. Default true. */
   worker?: boolean;
+  /** How often the reconciler looks for due deliveries the queue lost, in ms; 0 turns it off. Default 30 000. */
+  reconcileIntervalMs?: number;
+  /** A delivery due for longer than this (ms) without being attempted counts as lost. Default 10 000. */
+  reconcileGraceMs?: number;
   /** How many deliveries one process attempts at the same time. Default 16. */
   concurrency?: number;
   /**

@@ -9,3 +9,10 @@ export function TimestampColumn(options: Pick<ColumnOptions, 'nullable'> = {}): 
 export function JsonColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
   return Column({ type: 'json', nullable: options.nullable ?? false });
 }
+
+/**
+ * A value stored in a JSON column. Typed loosely because TypeORM's update typings cannot
+ * express `unknown` or `Record<string, unknown>` members.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonValue = any;

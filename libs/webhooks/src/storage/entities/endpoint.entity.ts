@@ -1,5 +1,5 @@
 import { Column, DeleteDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import { JsonColumn, TimestampColumn } from './column-types';
+import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 import type { RetrySchedule } from '../../options/webhooks-options.interface';
 
 export enum EndpointStatus {
@@ -66,7 +66,7 @@ export class WebhookEndpoint {
   failingSince: Date | null;
 
   @JsonColumn({ nullable: true })
-  metadata: Record<string, unknown> | null;
+  metadata: Record<string, JsonValue> | null;
 
   @TimestampColumn()
   createdAt: Date;

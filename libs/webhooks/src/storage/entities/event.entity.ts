@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { JsonColumn, TimestampColumn } from './column-types';
+import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 
 /** One thing that happened in the host app. Its payload is stored once, not per delivery. */
 @Entity('webhook_events')
@@ -16,7 +16,7 @@ export class WebhookEvent {
   tenantId: string | null;
 
   @JsonColumn()
-  data: unknown;
+  data: JsonValue;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   idempotencyKey: string | null;

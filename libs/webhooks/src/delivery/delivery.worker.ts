@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../options/resolved-options';
+import { DeliveryStatus, type WebhookDelivery } from '../storage/entities/delivery.entity';
+import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import { DeliveriesRepository, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
+import { EndpointHealthTracker } from './endpoint-health.tracker';
+import { HostNotifier } from './host-notifier';
+import { WebhookHttpClient } from './http/webhook-http.client';
+import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
+import { scheduledDelayMs, withJitter } from './retry/retry-policy';
+import { buildWebhookRequest } from './webhook-request.builder';
+
+/** What the dispatcher should do with a delivery after the worker had it. */
+export type DeliveryStep = { kind: 'done' } | { kind: 'later'; at: Date };
+
+/** Payload of `webhooks.delivery.dead_lettered`. */
+export interface DeliveryDeadLetteredNotification {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  tenantId: string | null;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+}
+
+/** Longest per-endpoint timeout accepted; the claim lease must outlast any attempt. */
+export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
+const LEASE_MARGIN_MS = 30_000;
+const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
+
+/**
+ * The delivery pipeline for one attempt: claim the delivery, build and sign the request,
+ * send it, record the attempt, decide what comes next and keep the endpoint's health.
+ * Dispatchers (Bull, the embedded poller) only decide when to call it.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly http: WebhookHttpClient,
+    private readonly health: EndpointHealthTracker,
+    private readonly notifier: HostNotifier,
+  ) {}
+
+  async attempt(deliveryId: string): Promise<DeliveryStep> {
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + Math.max(this.options.timeoutMs, MAX_ENDPOINT_TIMEOUT_MS) + LEASE_MARGIN_MS);
+    if (!(await this.deliveries.claim(deliveryId, now, leaseUntil))) return this.stepForUnclaimed(deliveryId);
+
+    const delivery = await this.deliveries.findById(deliveryId);
+    const context = delivery && (await this.deliveries.loadContext(delivery));
+    if (!delivery || !context) {
+      await this.deliveries.finishWithoutAttempt(deliveryId, DeliveryStatus.Failed, 'event no longer exists', now);
+      return { kind: 'done' };
+    }
+    const { event, endpoint } = context;
+    const blocked = await this.holdForEndpoint(delivery, endpoint, now);
+    if (blocked) return blocked;
+
+    const request = buildWebhookRequest({ event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent }, now);
+    const result = await this.http.post({
+      url: endpoint!.url,
+      body: request.body,
+      headers: request.headers,
+      timeoutMs: endpoint!.timeoutMs ?? this.options.timeoutMs,
+    });
+    const finishedAt = new Date();
+    const verdict = judgeAttempt(result, finishedAt);
+    const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);
+    await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt);
+    this.logger.debug(`delivery ${delivery.id} attempt ${delivery.attemptCount + 1}: ${result.status ?? result.error} → ${transition.status}`);
+
+    await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
+    if (transition.status === DeliveryStatus.Failed) {
+      this.notifier.notify<DeliveryDeadLetteredNotification>(WebhookNotifications.deliveryDeadLettered, {
+        deliveryId: delivery.id,
+        eventId: event.id,
+        eventType: event.type,
+        endpointId: endpoint!.id,
+        tenantId: delivery.tenantId,
+        attempts: delivery.attemptCount + 1,
+        lastStatusCode: result.status ?? null,
+        lastError: result.error ?? null,
+      });
+    }
+    return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt } : { kind: 'done' };
+  }
+
+  /** Someone else holds it, it is not due yet, or it is finished. */
+  private async stepForUnclaimed(deliveryId: string): Promise<DeliveryStep> {
+    const delivery = await this.deliveries.findById(deliveryId);
+    const waiting = delivery && [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering].includes(delivery.status);
+    return waiting && delivery.nextAttemptAt ? { kind: 'later', at: delivery.nextAttemptAt } : { kind: 'done' };
+  }
+
+  /** Deliveries to deleted, disabled or paused endpoints are not attempted. */
+  private async holdForEndpoint(delivery: WebhookDelivery, endpoint: WebhookEndpoint | null, now: Date): Promise<DeliveryStep | null> {
+    if (!endpoint || endpoint.deletedAt) {
+      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Cancelled, 'endpoint deleted', now);
+      return { kind: 'done' };
+    }
+    if (endpoint.status === EndpointStatus.Disabled) {
+      // Failed rather than cancelled, so that recovering the endpoint later sends them.
+      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Failed, 'endpoint disabled', now);
+      return { kind: 'done' };
+    }
+    if (endpoint.status === EndpointStatus.Paused) {
+      const at = new Date(now.getTime() + PAUSED_ENDPOINT_RECHECK_MS);
+      await this.deliveries.postpone(delivery.id, at, now);
+      return { kind: 'later', at };
+    }
+    return null;
+  }
+
+  private transitionFor(verdict: AttemptVerdict, delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
+    if (verdict.kind === 'succeeded') return { status: DeliveryStatus.Succeeded };
+    if (verdict.kind !== 'retry') return { status: DeliveryStatus.Failed };
+    const schedule = endpoint.retrySchedule ?? this.options.retry;
+    const nextAttemptNumber = delivery.attemptCount + 2;
+    const scheduled = scheduledDelayMs(schedule, nextAttemptNumber);
+    if (scheduled === null) return { status: DeliveryStatus.Failed };
+    const delayMs =
+      verdict.notBeforeMs !== undefined
+        ? Math.min(verdict.notBeforeMs, this.options.maxRetryAfterMs)
+        : withJitter(scheduled, this.options.retryJitter);
+    return { status: DeliveryStatus.Retrying, nextAttemptAt: new Date(now.getTime() + delayMs) };
+  }
+
+  private async keepEndpointHealth(verdict: AttemptVerdict, endpoint: WebhookEndpoint, now: Date): Promise<void> {
+    if (verdict.kind === 'succeeded') return this.health.recordSuccess(endpoint);
+    await this.health.recordFailure(endpoint, now);
+    if (verdict.kind === 'gone') await this.health.disable(endpoint, 'the endpoint answered 410 Gone', now);
+  }
+}

@@ -1,0 +1,62 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { OutboundAddressPolicy } from './address-policy';
+
+export const MAX_ENDPOINT_URL_LENGTH = 2048;
+
+/** Resolves a hostname to every address it has; replaceable in tests. */
+export type HostResolver = (hostname: string) => Promise<string[]>;
+
+export const systemResolver: HostResolver = async (hostname) =>
+  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/** `[::1]` → `::1`: URL keeps the brackets of IPv6 literals. */
+export function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+/**
+ * Checks an endpoint URL before it is stored: its form (length, scheme, no credentials) and
+ * the addresses its host resolves to now. Returns the problem, or null when the URL is fine.
+ * The same address policy is applied again at connect time, so a DNS answer that changes
+ * after this check cannot redirect a delivery.
+ */
+export async function findEndpointUrlProblem(
+  rawUrl: string,
+  options: { allowHttp: boolean; policy: OutboundAddressPolicy; resolve?: HostResolver },
+): Promise<string | null> {
+  const formProblem = findUrlFormProblem(rawUrl, options.allowHttp);
+  if (formProblem) return formProblem;
+  const hostname = bareHostname(new URL(rawUrl));
+  let addresses: string[];
+  if (isIP(hostname)) {
+    addresses = [hostname];
+  } else {
+    try {
+      addresses = await (options.resolve ?? systemResolver)(hostname);
+    } catch {
+      return `url host "${hostname}" does not resolve`;
+    }
+  }
+  for (const address of addresses) {
+    const reason = options.policy.refusalReason(address);
+    if (reason) return `url must point to a public address: ${reason}`;
+  }
+  return null;
+}
+
+export function findUrlFormProblem(rawUrl: string, allowHttp: boolean): string | null {
+  if (rawUrl.length > MAX_ENDPOINT_URL_LENGTH) return `url must be at most ${MAX_ENDPOINT_URL_LENGTH} characters`;
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return 'url must be an absolute URL';
+  }
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
+    return allowHttp ? 'url must use https or http' : 'url must use https';
+  }
+  if (url.username || url.password) return 'url must not contain credentials';
+  if (!url.hostname) return 'url must have a host';
+  return null;
+}

@@ -1,0 +1,51 @@
+/** What one HTTP attempt produced, as the sender saw it. */
+export interface AttemptResult {
+  /** HTTP status, absent when no response arrived. */
+  status?: number;
+  /** Lower-cased response headers. */
+  headers?: Record<string, string>;
+  /** At most the first 10 KB of the response body. */
+  body?: string;
+  /** Why no usable response arrived: timeout, refused address, connection error. */
+  error?: string;
+  durationMs: number;
+  startedAt: Date;
+}
+
+/** What the delivery does next because of one attempt. */
+export type AttemptVerdict =
+  | { kind: 'succeeded' }
+  /** Retry on the schedule, or not before `notBeforeMs` from now when the receiver asked. */
+  | { kind: 'retry'; notBeforeMs?: number }
+  /** No retry: the receiver refused the request for good. */
+  | { kind: 'permanent' }
+  /** 410 Gone: no retry and the endpoint is disabled. */
+  | { kind: 'gone' };
+
+/**
+ * SPEC §3: any 2xx succeeds; 4xx is permanent except 408 and 429 (retried, 429 honouring
+ * `Retry-After`) and 410 (endpoint disabled); 3xx, 5xx, timeouts and network errors retry.
+ */
+export function judgeAttempt(result: AttemptResult, now: Date = new Date()): AttemptVerdict {
+  const status = result.status;
+  if (status === undefined) return { kind: 'retry' };
+  if (status >= 200 && status < 300) return { kind: 'succeeded' };
+  if (status === 410) return { kind: 'gone' };
+  if (status === 429) {
+    const notBeforeMs = parseRetryAfterMs(result.headers?.['retry-after'], now);
+    return notBeforeMs === undefined ? { kind: 'retry' } : { kind: 'retry', notBeforeMs };
+  }
+  if (status === 408) return { kind: 'retry' };
+  if (status >= 400 && status < 500) return { kind: 'permanent' };
+  return { kind: 'retry' };
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfterMs(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now.getTime());
+}

@@ -1,0 +1,77 @@
+import type { WebhookDelivery } from '../storage/entities/delivery.entity';
+import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import type { WebhookEvent } from '../storage/entities/event.entity';
+import { SignatureHeaders, signatureHeader } from './signing/webhook-signature';
+
+/** The JSON body every endpoint receives. */
+export interface WebhookEnvelope {
+  id: string;
+  type: string;
+  timestamp: string;
+  data: unknown;
+}
+
+export interface BuiltWebhookRequest {
+  body: string;
+  headers: Record<string, string>;
+  /** The headers as recorded on the attempt: custom header values that look like credentials are masked. */
+  recordedHeaders: Record<string, string>;
+}
+
+const CREDENTIAL_HEADER = /auth|token|secret|key|cookie|password|signature-key/i;
+
+/** Built from stored values only, so every retry sends identical bytes. */
+export function buildEnvelope(event: WebhookEvent): string {
+  const envelope: WebhookEnvelope = {
+    id: event.id,
+    type: event.type,
+    timestamp: event.createdAt.toISOString(),
+    data: event.data,
+  };
+  return JSON.stringify(envelope);
+}
+
+/** The secrets that sign now: the current one, then previous ones still inside their overlap. */
+export function signingSecrets(endpoint: WebhookEndpoint, now: Date): string[] {
+  const previous = (endpoint.previousSecrets ?? [])
+    .filter((entry) => new Date(entry.expiresAt).getTime() > now.getTime())
+    .map((entry) => entry.secret);
+  return [endpoint.secret, ...previous];
+}
+
+/**
+ * The body and headers of one attempt. `webhook-id` is the event id, the receiver's
+ * idempotency key across retries; `webhook-timestamp` is the time of this attempt.
+ */
+export function buildWebhookRequest(
+  input: { event: WebhookEvent; endpoint: WebhookEndpoint; delivery: WebhookDelivery; userAgent: string },
+  now: Date = new Date(),
+): BuiltWebhookRequest {
+  const { event, endpoint, delivery } = input;
+  const body = buildEnvelope(event);
+  const timestamp = Math.floor(now.getTime() / 1000);
+  const custom = endpoint.headers ?? {};
+  const ours: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': input.userAgent,
+    [SignatureHeaders.id]: event.id,
+    [SignatureHeaders.timestamp]: String(timestamp),
+    [SignatureHeaders.signature]: signatureHeader(signingSecrets(endpoint, now), { id: event.id, timestamp, body }),
+    'x-webhook-event': event.type,
+    'x-webhook-delivery': delivery.id,
+  };
+  // Custom headers come first so none of them can replace a signature or an id.
+  const headers = { ...lowerCaseKeys(custom), ...ours };
+  const recordedHeaders = { ...maskCredentials(lowerCaseKeys(custom)), ...ours };
+  return { body, headers, recordedHeaders };
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function maskCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, CREDENTIAL_HEADER.test(name) ? '[redacted]' : value]),
+  );
+}

@@ -1,0 +1,14 @@
+/** A delivery that should be attempted at `runAt` (now or later). */
+export interface DueDelivery {
+  id: string;
+  runAt: Date;
+}
+
+/**
+ * Moves deliveries from the database to the workers. The database stays the source of
+ * truth: a dispatcher may lose work (Redis flushed, process killed) and the reconciler will
+ * hand it the same deliveries again, so `enqueue` must be idempotent per delivery id.
+ */
+export abstract class DeliveryDispatcher {
+  abstract enqueue(deliveries: readonly DueDelivery[]): Promise<void>;
+}

@@ -1,0 +1,55 @@
+// Public API of the webhooks library. Anything not exported here is internal.
+
+// Module and options
+export { WebhooksModule } from './webhooks.module';
+export { WebhookNotifications, WEBHOOKS_QUEUE } from './webhooks.constants';
+export type {
+  WebhooksModuleOptions,
+  RetrySchedule,
+  RetryDelaysSchedule,
+  ExponentialRetrySchedule,
+  EventTypeDefinition,
+  OutboundPolicyOptions,
+} from './options/webhooks-options.interface';
+export { DEFAULT_RETRY_SCHEDULE } from './options/resolved-options';
+
+// Publishing
+export { EmitsWebhook, type EmitsWebhookOptions } from './publishing/emits-webhook.decorator';
+export { WebhooksService, type PublishOptions, type PublishResult } from './publishing/webhooks.service';
+export { EventTypeCatalog } from './publishing/event-type.catalog';
+export { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publishing/publish.errors';
+
+// Storage
+export {
+  WEBHOOK_ENTITIES,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookDelivery,
+  WebhookAttempt,
+  DeliveryStatus,
+  EndpointStatus,
+} from './storage/entities';
+export { WEBHOOK_MIGRATIONS } from './storage/migrations';
+
+// Dispatch
+export { DeliveryReconciler } from './dispatch/delivery.reconciler';
+
+// Delivery: notifications the host can listen to
+export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
+export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/endpoint-health.tracker';
+export { generateWebhookSecret } from './delivery/signing/webhook-secret';
+
+// Management
+export {
+  EndpointsService,
+  type CreateEndpointInput,
+  type UpdateEndpointInput,
+  type ListEndpointsFilter,
+  type TenantScope,
+} from './management/endpoints.service';
+
+// Operations
+export { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
+
+// Receiving side
+export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type VerifiedWebhook } from './receiving/verify-webhook';

@@ -1,0 +1,179 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In, IsNull, type FindOptionsWhere } from 'typeorm';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../options/resolved-options';
+import type { RetrySchedule } from '../options/webhooks-options.interface';
+import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
+import { findEndpointUrlProblem, type HostResolver } from '../delivery/outbound/endpoint-url';
+import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
+import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
+import { decodeWebhookSecret, generateWebhookSecret, InvalidWebhookSecretError, SECRET_PREFIX } from '../delivery/signing/webhook-secret';
+import { EventTypeCatalog } from '../publishing/event-type.catalog';
+import { matchesAnyEventType } from '../publishing/event-type-pattern';
+import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import type { JsonValue } from '../storage/entities/column-types';
+
+/** Whose endpoints: a tenant id, or null/absent for endpoints without a tenant. */
+export interface TenantScope {
+  tenantId?: string | null;
+}
+
+export interface CreateEndpointInput extends TenantScope {
+  url: string;
+  eventTypes: string[];
+  description?: string | null;
+  /** `whsec_` + base64 of 24 to 64 bytes; generated when absent. */
+  secret?: string;
+  headers?: Record<string, string> | null;
+  rateLimitPerSecond?: number | null;
+  timeoutMs?: number | null;
+  retrySchedule?: RetrySchedule | null;
+  metadata?: Record<string, JsonValue> | null;
+}
+
+export type UpdateEndpointInput = Partial<Omit<CreateEndpointInput, 'tenantId' | 'secret'>> & {
+  status?: EndpointStatus.Active | EndpointStatus.Disabled | EndpointStatus.Paused;
+};
+
+export interface ListEndpointsFilter extends TenantScope {
+  status?: EndpointStatus;
+  /** Endpoints that would receive this event type. */
+  eventType?: string;
+}
+
+/** Creates, changes, lists and removes endpoints; the REST controllers call it too. */
+@Injectable()
+export class EndpointsService {
+  private readonly policy: OutboundAddressPolicy;
+  /** Replaceable in tests to simulate DNS answers. */
+  resolveHost?: HostResolver;
+
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: EventTypeCatalog,
+  ) {
+    this.policy = new OutboundAddressPolicy(options.allowedNetworks);
+  }
+
+  async create(input: CreateEndpointInput): Promise<WebhookEndpoint> {
+    const tenantId = input.tenantId ?? null;
+    await this.assertValid(input);
+    if (input.secret !== undefined) this.assertSecret(input.secret);
+    await this.assertUrlFree(tenantId, input.url);
+    const now = new Date();
+    const endpoint = this.repository().create({
+      id: randomUUID(),
+      tenantId,
+      url: input.url,
+      description: input.description ?? null,
+      eventTypes: input.eventTypes,
+      secret: input.secret ?? generateWebhookSecret(),
+      previousSecrets: [],
+      status: EndpointStatus.Active,
+      disabledReason: null,
+      headers: input.headers ?? null,
+      rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+      timeoutMs: input.timeoutMs ?? null,
+      retrySchedule: input.retrySchedule ?? null,
+      consecutiveFailures: 0,
+      failingSince: null,
+      metadata: input.metadata ?? null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    });
+    await this.repository().insert(endpoint);
+    return endpoint;
+  }
+
+  async update(id: string, changes: UpdateEndpointInput, scope: TenantScope = {}): Promise<WebhookEndpoint> {
+    const endpoint = await this.get(id, scope);
+    await this.assertValid(changes);
+    if (changes.url !== undefined && changes.url !== endpoint.url) await this.assertUrlFree(endpoint.tenantId, changes.url);
+    const next: Partial<WebhookEndpoint> = { ...changes, updatedAt: new Date() };
+    if (changes.status === EndpointStatus.Active && endpoint.status !== EndpointStatus.Active) {
+      // Re-enabling starts a fresh streak.
+      Object.assign(next, { disabledReason: null, consecutiveFailures: 0, failingSince: null });
+    } else if (changes.status === EndpointStatus.Disabled && endpoint.status !== EndpointStatus.Disabled) {
+      next.disabledReason = 'disabled by request';
+    }
+    await this.repository().update({ id }, next);
+    return this.get(id, scope);
+  }
+
+  list(filter: ListEndpointsFilter = {}): Promise<WebhookEndpoint[]> {
+    const where: FindOptionsWhere<WebhookEndpoint> = { tenantId: filter.tenantId ?? IsNull() };
+    if (filter.status) where.status = filter.status;
+    return this.repository()
+      .find({ where, order: { createdAt: 'DESC', id: 'DESC' } })
+      .then((endpoints) =>
+        filter.eventType ? endpoints.filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, filter.eventType!)) : endpoints,
+      );
+  }
+
+  /** The endpoint, or 404 when it does not exist, is deleted, or belongs to another tenant. */
+  async get(id: string, scope: TenantScope = {}): Promise<WebhookEndpoint> {
+    const endpoint = await this.repository().findOneBy({ id, tenantId: scope.tenantId ?? IsNull() });
+    if (!endpoint) throw new NotFoundException(`endpoint ${id} not found`);
+    return endpoint;
+  }
+
+  /** Soft delete; deliveries still waiting for the endpoint are cancelled. */
+  async remove(id: string, scope: TenantScope = {}): Promise<void> {
+    await this.get(id, scope);
+    const now = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.softDelete(WebhookEndpoint, { id });
+      await manager.update(
+        WebhookDelivery,
+        { endpointId: id, status: In([DeliveryStatus.Pending, DeliveryStatus.Retrying]) },
+        { status: DeliveryStatus.Cancelled, lastError: 'endpoint deleted', nextAttemptAt: null, completedAt: now, updatedAt: now },
+      );
+    });
+  }
+
+  private async assertValid(input: Partial<CreateEndpointInput>): Promise<void> {
+    if (input.url !== undefined) {
+      const problem = await findEndpointUrlProblem(input.url, { allowHttp: this.options.allowHttp, policy: this.policy, resolve: this.resolveHost });
+      if (problem) throw new BadRequestException(problem);
+    }
+    if (input.eventTypes !== undefined) {
+      if (!Array.isArray(input.eventTypes) || input.eventTypes.length === 0) throw new BadRequestException('eventTypes must list at least one event type');
+      const unknown = this.catalog.unknownPatterns(input.eventTypes);
+      if (unknown.length) throw new BadRequestException(`eventTypes: unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}`);
+    }
+    if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_ENDPOINT_TIMEOUT_MS)) {
+      throw new BadRequestException(`timeoutMs must be an integer from 1 to ${MAX_ENDPOINT_TIMEOUT_MS}`);
+    }
+    if (input.rateLimitPerSecond != null && (!Number.isInteger(input.rateLimitPerSecond) || input.rateLimitPerSecond < 1)) {
+      throw new BadRequestException('rateLimitPerSecond must be a positive integer');
+    }
+    if (input.retrySchedule != null) {
+      const problem = describeInvalidSchedule(input.retrySchedule);
+      if (problem) throw new BadRequestException(`retrySchedule: ${problem}`);
+    }
+  }
+
+  private assertSecret(secret: string): void {
+    if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX)) throw new BadRequestException('secret must start with "whsec_"');
+    try {
+      decodeWebhookSecret(secret);
+    } catch (error) {
+      if (error instanceof InvalidWebhookSecretError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  private async assertUrlFree(tenantId: string | null, url: string): Promise<void> {
+    const taken = await this.repository().existsBy({ tenantId: tenantId ?? IsNull(), url });
+    if (taken) throw new ConflictException('url: an endpoint with this URL already exists');
+  }
+
+  private repository() {
+    return this.dataSource.getRepository(WebhookEndpoint);
+  }
+}

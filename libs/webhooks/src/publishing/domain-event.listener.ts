@@ -1,0 +1,47 @@
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../options/resolved-options';
+import { matchesAnyEventType } from './event-type-pattern';
+import { PublishFailureCounter } from './publish-failure.counter';
+import { WebhooksService } from './webhooks.service';
+
+/** The library's own notifications are never turned into webhooks. */
+const OWN_NOTIFICATIONS = 'webhooks.';
+
+/**
+ * Turns the host's EventEmitter2 domain events into webhooks of the same type when their
+ * name matches the `listenTo` patterns. The payload becomes `data`; a string `tenantId`
+ * property on it selects the tenant. `onAny` works whether or not the host enabled wildcards.
+ */
+@Injectable()
+export class DomainEventListener implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly listener = (event: string | string[], payload: unknown) => this.forward(event, payload);
+
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    private readonly webhooks: WebhooksService,
+    private readonly failures: PublishFailureCounter,
+    @Optional() private readonly emitter?: EventEmitter2,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.enabled && this.options.listenTo.length > 0) this.emitter?.onAny(this.listener);
+  }
+
+  onModuleDestroy(): void {
+    this.emitter?.offAny(this.listener);
+  }
+
+  private async forward(event: string | string[], payload: unknown): Promise<void> {
+    const type = Array.isArray(event) ? event.join('.') : event;
+    if (typeof type !== 'string' || type.startsWith(OWN_NOTIFICATIONS)) return;
+    if (!matchesAnyEventType(this.options.listenTo, type)) return;
+    const tenantId = (payload as { tenantId?: unknown } | null)?.tenantId;
+    try {
+      await this.webhooks.publish(type, payload, { tenantId: typeof tenantId === 'string' ? tenantId : null });
+    } catch (error) {
+      this.failures.record(type, error);
+    }
+  }
+}

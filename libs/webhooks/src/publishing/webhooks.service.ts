@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../options/resolved-options';
+import type { DueDelivery } from '../dispatch/delivery-dispatcher';
+import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import { WebhookEvent } from '../storage/entities/event.entity';
+import { OutboxEnqueuer } from './outbox-enqueuer';
+import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
+import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
+
+export interface PublishOptions {
+  /** Only this tenant's endpoints receive the event. Absent: endpoints without a tenant. */
+  tenantId?: string | null;
+  /** Publishing again with the same key (per tenant) returns the first event, sends nothing new. */
+  idempotencyKey?: string;
+  /**
+   * The caller's `EntityManager` inside a transaction: the event and its deliveries are written
+   * in that transaction and queued only after it commits (transactional outbox).
+   */
+  manager?: EntityManager;
+}
+
+export interface PublishResult {
+  /** Null when the module is disabled and nothing was published. */
+  eventId: string | null;
+  deliveryCount: number;
+  /** True when the idempotency key matched an earlier event. */
+  duplicate: boolean;
+}
+
+const INSERT_CHUNK = 500;
+
+/** Publishes events: stores the event, fans it out to subscribed endpoints, queues the deliveries. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxEnqueuer,
+  ) {}
+
+  get enabled(): boolean {
+    return this.options.enabled;
+  }
+
+  async publish(type: string, data: unknown, options: PublishOptions = {}): Promise<PublishResult> {
+    if (!this.options.enabled) return { eventId: null, deliveryCount: 0, duplicate: false };
+    this.assertPublishable(type, data, options);
+    const tenantId = options.tenantId ?? null;
+    const write = (manager: EntityManager) => this.store(manager, type, data, tenantId, options.idempotencyKey ?? null);
+
+    if (options.manager) {
+      const { result, due } = await write(options.manager);
+      await this.outbox.enqueueAfterCommit(options.manager, due);
+      return result;
+    }
+    try {
+      const { result, due } = await this.dataSource.transaction(write);
+      await this.outbox.enqueueNow(due);
+      return result;
+    } catch (error) {
+      if (options.idempotencyKey && error instanceof QueryFailedError) {
+        // A concurrent publish with the same key won the unique index: answer as a duplicate.
+        const existing = await this.findByIdempotencyKey(this.dataSource.manager, tenantId, options.idempotencyKey);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+  }
+
+  private async store(
+    manager: EntityManager,
+    type: string,
+    data: unknown,
+    tenantId: string | null,
+    idempotencyKey: string | null,
+  ): Promise<{ result: PublishResult; due: DueDelivery[] }> {
+    if (idempotencyKey) {
+      const existing = await this.findByIdempotencyKey(manager, tenantId, idempotencyKey);
+      if (existing) return { result: existing, due: [] };
+    }
+    const now = new Date();
+    const eventId = randomUUID();
+    // An event without data (a void method) carries an empty object.
+    await manager.insert(WebhookEvent, { id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now });
+
+    const endpoints = await manager.find(WebhookEndpoint, {
+      select: { id: true, eventTypes: true },
+      where: { tenantId: tenantId ?? IsNull(), status: EndpointStatus.Active },
+    });
+    const deliveries = endpoints
+      .filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, type))
+      .map((endpoint) => ({
+        id: randomUUID(),
+        eventId,
+        endpointId: endpoint.id,
+        tenantId,
+        eventType: type,
+        status: DeliveryStatus.Pending,
+        attemptCount: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      }));
+    for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+      await manager.insert(WebhookDelivery, deliveries.slice(i, i + INSERT_CHUNK));
+    }
+    return {
+      result: { eventId, deliveryCount: deliveries.length, duplicate: false },
+      due: deliveries.map((delivery) => ({ id: delivery.id, runAt: now })),
+    };
+  }
+
+  private async findByIdempotencyKey(manager: EntityManager, tenantId: string | null, idempotencyKey: string): Promise<PublishResult | null> {
+    const event = await manager.findOne(WebhookEvent, {
+      select: { id: true },
+      where: { tenantId: tenantId ?? IsNull(), idempotencyKey },
+    });
+    if (!event) return null;
+    const deliveryCount = await manager.count(WebhookDelivery, { where: { eventId: event.id } });
+    return { eventId: event.id, deliveryCount, duplicate: true };
+  }
+
+  private assertPublishable(type: string, data: unknown, options: PublishOptions): void {
+    if (!isValidEventType(type)) {
+      throw new InvalidWebhookEventError(`type must be dot-separated words (e.g. "invoice.paid"), at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+    }
+    if (options.idempotencyKey !== undefined && (options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255)) {
+      throw new InvalidWebhookEventError('idempotencyKey must be 1 to 255 characters');
+    }
+    if (options.tenantId && options.tenantId.length > 255) {
+      throw new InvalidWebhookEventError('tenantId must be at most 255 characters');
+    }
+    let serialized: string | undefined;
+    try {
+      serialized = JSON.stringify(data ?? null);
+    } catch {
+      throw new InvalidWebhookEventError('data must be serializable to JSON');
+    }
+    const size = Buffer.byteLength(serialized ?? '', 'utf8');
+    if (size > this.options.maxPayloadBytes) {
+      throw new WebhookPayloadTooLargeError(`data is ${size} bytes, more than the ${this.options.maxPayloadBytes} bytes allowed`);
+    }
+  }
+}

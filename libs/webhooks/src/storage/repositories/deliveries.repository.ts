@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { WebhookAttempt } from '../entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { WebhookEndpoint } from '../entities/endpoint.entity';
+import { WebhookEvent } from '../entities/event.entity';
+import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
+
+/** Statuses from which a delivery may be attempted. */
+export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
+
+export interface DeliveryContext {
+  delivery: WebhookDelivery;
+  event: WebhookEvent;
+  endpoint: WebhookEndpoint | null;
+}
+
+/** What an attempt changes on its delivery. */
+export type DeliveryTransition =
+  | { status: DeliveryStatus.Succeeded }
+  | { status: DeliveryStatus.Retrying; nextAttemptAt: Date }
+  | { status: DeliveryStatus.Failed };
+
+/** Reads and moves deliveries; every state change of a delivery goes through here. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Takes the delivery for one attempt if it is due, by moving it to `delivering` with a lease:
+   * its `nextAttemptAt` becomes the end of the lease, after which another worker may take it
+   * (the one holding it is presumed dead). Only one of several concurrent callers succeeds.
+   */
+  async claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now })
+      .where({ id: deliveryId, status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) })
+      .execute();
+    return result.affected === 1;
+  }
+
+  findById(deliveryId: string): Promise<WebhookDelivery | null> {
+    return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
+  }
+
+  async loadContext(delivery: WebhookDelivery): Promise<DeliveryContext | null> {
+    const [event, endpoint] = await Promise.all([
+      this.dataSource.getRepository(WebhookEvent).findOneBy({ id: delivery.eventId }),
+      this.dataSource.getRepository(WebhookEndpoint).findOne({ where: { id: delivery.endpointId }, withDeleted: true }),
+    ]);
+    return event ? { delivery, event, endpoint } : null;
+  }
+
+  /** Records the attempt and the delivery's new state in one transaction. */
+  async recordAttempt(
+    delivery: WebhookDelivery,
+    attempt: AttemptResult & { requestHeaders: Record<string, string> },
+    transition: DeliveryTransition,
+    now: Date,
+  ): Promise<void> {
+    const number = delivery.attemptCount + 1;
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(WebhookAttempt, {
+        id: randomUUID(),
+        deliveryId: delivery.id,
+        number,
+        startedAt: attempt.startedAt,
+        durationMs: attempt.durationMs,
+        requestHeaders: attempt.requestHeaders,
+        responseStatus: attempt.status ?? null,
+        responseHeaders: attempt.headers ?? null,
+        responseBody: attempt.body ?? null,
+        error: attempt.error ?? null,
+      });
+      await this.applyTransition(manager, delivery.id, transition, now, {
+        attemptCount: number,
+        lastStatusCode: attempt.status ?? null,
+        lastError: attempt.error ?? (attempt.status === undefined || isSuccess(attempt.status) ? null : `HTTP ${attempt.status}`),
+      });
+    });
+  }
+
+  /** Ends a delivery without an attempt (its endpoint or event is gone or disabled). */
+  async finishWithoutAttempt(deliveryId: string, status: DeliveryStatus.Failed | DeliveryStatus.Cancelled, reason: string, now: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(WebhookDelivery)
+      .update({ id: deliveryId }, { status, lastError: reason, nextAttemptAt: null, completedAt: now, updatedAt: now });
+  }
+
+  /** Puts a delivery back to wait without spending an attempt. */
+  async postpone(deliveryId: string, until: Date, now: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(WebhookDelivery)
+      .update({ id: deliveryId }, { status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now });
+  }
+
+  private async applyTransition(
+    manager: EntityManager,
+    deliveryId: string,
+    transition: DeliveryTransition,
+    now: Date,
+    common: Pick<WebhookDelivery, 'attemptCount' | 'lastStatusCode' | 'lastError'>,
+  ): Promise<void> {
+    const changes: Pick<Partial<WebhookDelivery>, 'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt'> =
+      transition.status === DeliveryStatus.Succeeded
+        ? { status: transition.status, nextAttemptAt: null, deliveredAt: now, completedAt: now }
+        : transition.status === DeliveryStatus.Retrying
+          ? { status: transition.status, nextAttemptAt: transition.nextAttemptAt }
+          : { status: transition.status, nextAttemptAt: null, completedAt: now };
+    await manager.update(WebhookDelivery, { id: deliveryId }, { ...common, ...changes, updatedAt: now });
+  }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}

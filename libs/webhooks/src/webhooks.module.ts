@@ -1,0 +1,95 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_QUEUE } from './webhooks.constants';
+import {
+  ConfigurableWebhooksModule,
+  WEBHOOKS_ASYNC_OPTIONS_TYPE,
+  WEBHOOKS_MODULE_OPTIONS,
+  WEBHOOKS_OPTIONS_TYPE,
+} from './options/webhooks.module-definition';
+import { resolveWebhooksOptions } from './options/resolved-options';
+import type { WebhooksModuleOptions } from './options/webhooks-options.interface';
+import { DecoratedMethodsPublisher } from './publishing/decorated-method.publisher';
+import { DomainEventListener } from './publishing/domain-event.listener';
+import { EventTypeCatalog } from './publishing/event-type.catalog';
+import { OutboxEnqueuer } from './publishing/outbox-enqueuer';
+import { PublishFailureCounter } from './publishing/publish-failure.counter';
+import { WebhooksService } from './publishing/webhooks.service';
+import { WEBHOOK_ENTITIES } from './storage/entities';
+import { DeliveriesRepository } from './storage/repositories/deliveries.repository';
+import { DeliveryDispatcher } from './dispatch/delivery-dispatcher';
+import { DeliveryReconciler } from './dispatch/delivery.reconciler';
+import { BullDeliveryDispatcher } from './dispatch/bull/bull-delivery.dispatcher';
+import { BullDeliveryProcessor } from './dispatch/bull/bull-delivery.processor';
+import { bullQueueOptions } from './dispatch/bull/bull-queue.options';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { EndpointHealthTracker } from './delivery/endpoint-health.tracker';
+import { HostNotifier } from './delivery/host-notifier';
+import { WebhookHttpClient } from './delivery/http/webhook-http.client';
+import { EndpointsService } from './management/endpoints.service';
+import { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
+
+const providers: Provider[] = [
+  { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
+  { provide: DeliveryDispatcher, useClass: BullDeliveryDispatcher },
+  WebhooksService,
+  EventTypeCatalog,
+  OutboxEnqueuer,
+  PublishFailureCounter,
+  DecoratedMethodsPublisher,
+  DomainEventListener,
+  DeliveriesRepository,
+  DeliveryReconciler,
+  BullDeliveryProcessor,
+  DeliveryWorker,
+  EndpointHealthTracker,
+  HostNotifier,
+  WebhookHttpClient,
+  EndpointsService,
+  WebhooksHealthIndicator,
+];
+
+const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, DeliveryReconciler, RESOLVED_WEBHOOKS_OPTIONS];
+
+/**
+ * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with
+ * `WEBHOOK_ENTITIES`) and, for notifications and the domain-event listener,
+ * `EventEmitterModule.forRoot`; the module registers its own queue, entities and workers.
+ *
+ * @publicApi
+ */
+@Module({})
+export class WebhooksModule extends ConfigurableWebhooksModule {
+  static override forRoot(options: typeof WEBHOOKS_OPTIONS_TYPE): DynamicModule {
+    const queue = BullModule.registerQueue(bullQueueOptions(resolveWebhooksOptions(options), WEBHOOKS_QUEUE));
+    return WebhooksModule.withInternals(super.forRoot(options), queue);
+  }
+
+  /**
+   * Only `useFactory` is supported: the same factory also configures the module's queue.
+   */
+  static override forRootAsync(options: typeof WEBHOOKS_ASYNC_OPTIONS_TYPE): DynamicModule {
+    const factory = options.useFactory;
+    if (!factory) throw new Error('WebhooksModule.forRootAsync needs useFactory');
+    const queue = BullModule.registerQueueAsync({
+      name: WEBHOOKS_QUEUE,
+      imports: options.imports,
+      inject: options.inject,
+      useFactory: async (...args: unknown[]) =>
+        bullQueueOptions(resolveWebhooksOptions((await factory(...args)) as WebhooksModuleOptions), WEBHOOKS_QUEUE),
+    });
+    return WebhooksModule.withInternals(super.forRootAsync(options), queue);
+  }
+
+  private static withInternals(base: DynamicModule, queue: DynamicModule): DynamicModule {
+    return {
+      ...base,
+      imports: [...(base.imports ?? []), TypeOrmModule.forFeature(WEBHOOK_ENTITIES), DiscoveryModule, TerminusModule, queue],
+      providers: [...(base.providers ?? []), ...providers],
+      exports: [...(base.exports ?? []), ...exported],
+    };
+  }
+}
