@@ -15,11 +15,11 @@ import {
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { startFixtureApp } from './support/fixture-app';
 import { hang, respond, TestReceiver } from './support/receiver';
-import { createPostgresDatabase } from './support/services';
+import { BACKEND_ROWS, type TestBackend } from './support/backends';
 import { waitFor } from './support/wait-for';
 
-describe('delivery outcomes (PostgreSQL, Redis, receiver on loopback)', () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+describe.each(BACKEND_ROWS)('delivery outcomes on %s, receiver on loopback', (_label, backendFactory) => {
+  let backend: TestBackend;
   let app: INestApplication;
   let receiver: TestReceiver;
   let webhooks: WebhooksService;
@@ -31,8 +31,12 @@ describe('delivery outcomes (PostgreSQL, Redis, receiver on loopback)', () => {
   let tenantCounter = 0;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    app = await startFixtureApp({ database: { type: 'postgres', url: database.url }, webhooks: { timeoutMs: 500, failureThresholds: [3] } });
+    backend = await backendFactory.create();
+    app = await startFixtureApp({
+      database: backend.database,
+      withoutRedis: backend.withoutRedis,
+      webhooks: { timeoutMs: 500, failureThresholds: [3], pollIntervalMs: 100 },
+    });
     webhooks = app.get(WebhooksService);
     endpoints = app.get(EndpointsService);
     dataSource = app.get(DataSource);
@@ -41,7 +45,7 @@ describe('delivery outcomes (PostgreSQL, Redis, receiver on loopback)', () => {
 
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
+    await backend?.drop();
   });
 
   beforeEach(async () => {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { EmitsWebhook, EndpointsService, WebhookDelivery, WebhookEvent, WebhooksService } from '@app/webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { TestReceiver } from './support/receiver';
-import { createPostgresDatabase } from './support/services';
+import { BACKEND_ROWS, postgresWithBull, type TestBackend } from './support/backends';
 import { waitFor } from './support/wait-for';
 
 @Injectable()
@@ -47,8 +47,8 @@ class InvoicesController {
   }
 }
 
-describe('publishing (PostgreSQL, Redis)', () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+describe.each(BACKEND_ROWS)('publishing on %s', (_label, backendFactory) => {
+  let backend: TestBackend;
   let app: INestApplication;
   let receiver: TestReceiver;
   let webhooks: WebhooksService;
@@ -59,12 +59,13 @@ describe('publishing (PostgreSQL, Redis)', () => {
   let counter = 0;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
+    backend = await backendFactory.create();
     app = await startFixtureApp({
-      database: { type: 'postgres', url: database.url },
+      database: backend.database,
+      withoutRedis: backend.withoutRedis,
       providers: [PaymentsService],
       controllers: [InvoicesController],
-      webhooks: { listenTo: ['payment.*', 'invoice.created'] },
+      webhooks: { listenTo: ['payment.*', 'invoice.created'], pollIntervalMs: 100 },
     });
     await app.listen(0, '127.0.0.1');
     webhooks = app.get(WebhooksService);
@@ -75,7 +76,7 @@ describe('publishing (PostgreSQL, Redis)', () => {
 
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
+    await backend?.drop();
   });
 
   beforeEach(async () => {
@@ -207,13 +208,13 @@ describe('publishing (PostgreSQL, Redis)', () => {
 });
 
 describe('publishing with enabled: false', () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+  let backend: TestBackend;
   let app: INestApplication;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
+    backend = await postgresWithBull.create();
     app = await startFixtureApp({
-      database: { type: 'postgres', url: database.url },
+      database: backend.database,
       providers: [PaymentsService],
       webhooks: { enabled: false, listenTo: ['*'] },
     });
@@ -221,7 +222,7 @@ describe('publishing with enabled: false', () => {
 
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
+    await backend?.drop();
   });
 
   it('changes nothing: same results, same errors, nothing stored', async () => {

@@ -10,7 +10,7 @@ import {
   WEBHOOKS_MODULE_OPTIONS,
   WEBHOOKS_OPTIONS_TYPE,
 } from './options/webhooks.module-definition';
-import { resolveWebhooksOptions } from './options/resolved-options';
+import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './options/resolved-options';
 import type { WebhooksModuleOptions } from './options/webhooks-options.interface';
 import { DecoratedMethodsPublisher } from './publishing/decorated-method.publisher';
 import { DomainEventListener } from './publishing/domain-event.listener';
@@ -25,6 +25,7 @@ import { DeliveryReconciler } from './dispatch/delivery.reconciler';
 import { BullDeliveryDispatcher } from './dispatch/bull/bull-delivery.dispatcher';
 import { BullDeliveryProcessor } from './dispatch/bull/bull-delivery.processor';
 import { bullQueueOptions } from './dispatch/bull/bull-queue.options';
+import { EmbeddedDeliveryDispatcher } from './dispatch/embedded/embedded-delivery.dispatcher';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { EndpointHealthTracker } from './delivery/endpoint-health.tracker';
 import { HostNotifier } from './delivery/host-notifier';
@@ -34,7 +35,14 @@ import { WebhooksHealthIndicator } from './operations/webhooks.health-indicator'
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
-  { provide: DeliveryDispatcher, useClass: BullDeliveryDispatcher },
+  BullDeliveryDispatcher,
+  EmbeddedDeliveryDispatcher,
+  {
+    provide: DeliveryDispatcher,
+    inject: [RESOLVED_WEBHOOKS_OPTIONS, BullDeliveryDispatcher, EmbeddedDeliveryDispatcher],
+    useFactory: (options: ResolvedWebhooksOptions, bull: BullDeliveryDispatcher, embedded: EmbeddedDeliveryDispatcher) =>
+      options.redis !== undefined ? bull : embedded,
+  },
   WebhooksService,
   EventTypeCatalog,
   OutboxEnqueuer,

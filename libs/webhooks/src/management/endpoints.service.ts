@@ -15,6 +15,7 @@ import { matchesAnyEventType } from '../publishing/event-type-pattern';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { JsonValue } from '../storage/entities/column-types';
+import { inTransaction } from '../storage/transactions';
 
 /** Whose endpoints: a tenant id, or null/absent for endpoints without a tenant. */
 export interface TenantScope {
@@ -126,7 +127,7 @@ export class EndpointsService {
   async remove(id: string, scope: TenantScope = {}): Promise<void> {
     await this.get(id, scope);
     const now = new Date();
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.softDelete(WebhookEndpoint, { id });
       await manager.update(
         WebhookDelivery,

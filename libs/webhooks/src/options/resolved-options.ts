@@ -22,6 +22,7 @@ export interface ResolvedWebhooksOptions {
   queuePrefix: string;
   worker: boolean;
   concurrency: number;
+  pollIntervalMs: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
   listenTo: string[];
@@ -45,6 +46,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     queuePrefix: options.queuePrefix ?? 'bull',
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
+    pollIntervalMs: options.pollIntervalMs ?? SECOND,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 30 * SECOND,
     reconcileGraceMs: options.reconcileGraceMs ?? 10 * SECOND,
     listenTo: options.listenTo ?? [],

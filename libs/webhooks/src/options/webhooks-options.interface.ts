@@ -50,7 +50,8 @@ export interface WebhooksModuleOptions {
    */
   enabled?: boolean;
   /**
-   * Redis connection for the Bull queue: a `redis://` URL or ioredis options.
+   * Redis connection for the Bull queue: a `redis://` URL or ioredis options. Without it the
+   * module runs in embedded mode: this process polls the database for due deliveries.
    */
   redis?: string | QueueOptions['redis'];
   /** Prefix of the Bull keys in Redis. Default `bull`. */
@@ -61,6 +62,8 @@ export interface WebhooksModuleOptions {
   reconcileIntervalMs?: number;
   /** A delivery due for longer than this (ms) without being attempted counts as lost. Default 10 000. */
   reconcileGraceMs?: number;
+  /** Embedded mode: how often the database is polled for due deliveries, in ms. Default 1 000. */
+  pollIntervalMs?: number;
   /** How many deliveries one process attempts at the same time. Default 16. */
   concurrency?: number;
   /**

@@ -11,6 +11,7 @@ import { WebhookEvent } from '../storage/entities/event.entity';
 import { OutboxEnqueuer } from './outbox-enqueuer';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
+import { inTransaction } from '../storage/transactions';
 
 export interface PublishOptions {
   /** Only this tenant's endpoints receive the event. Absent: endpoints without a tenant. */
@@ -59,7 +60,7 @@ export class WebhooksService {
       return result;
     }
     try {
-      const { result, due } = await this.dataSource.transaction(write);
+      const { result, due } = await inTransaction(this.dataSource, write);
       await this.outbox.enqueueNow(due);
       return result;
     } catch (error) {

@@ -19,7 +19,7 @@ export class BullDeliveryProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (!this.options.enabled || !this.options.worker) return;
+    if (this.options.redis === undefined || !this.options.enabled || !this.options.worker) return;
     void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job)).catch((error: Error) => {
       this.logger.error(`delivery worker stopped: ${error.message}`);
     });

@@ -7,6 +7,7 @@ import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
+import { inTransaction } from '../transactions';
 
 /** Statuses from which a delivery may be attempted. */
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
@@ -63,7 +64,7 @@ export class DeliveriesRepository {
     now: Date,
   ): Promise<void> {
     const number = delivery.attemptCount + 1;
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       await manager.insert(WebhookAttempt, {
         id: randomUUID(),
         deliveryId: delivery.id,

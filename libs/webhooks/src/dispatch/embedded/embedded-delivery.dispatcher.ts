@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, LessThanOrEqual, Not } from 'typeorm';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import { DeliveryWorker } from '../../delivery/delivery.worker';
+import { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
+import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
+
+/**
+ * Dispatch without Redis: this process polls the database for due deliveries and attempts
+ * them with bounded concurrency. Publishing wakes it at once, and it wakes itself when the
+ * earliest retry it knows of falls due. Several processes may poll one database: the claim
+ * in the database lets one of them attempt a delivery.
+ */
+@Injectable()
+export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private running = false;
+  private wake?: () => void;
+  private wakeTimer?: NodeJS.Timeout;
+  private wakeAt = Number.POSITIVE_INFINITY;
+  private loop?: Promise<void>;
+
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly worker: DeliveryWorker,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.redis !== undefined || !this.options.enabled || !this.options.worker) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.wakeTimer);
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
+    for (const delivery of deliveries) this.wakeNoLaterThan(delivery.runAt.getTime());
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const taken = await this.takeDue();
+        if (taken === 0 || this.inFlight.size >= this.options.concurrency) await this.sleep();
+      } catch (error) {
+        this.logger.warn(`embedded dispatcher could not read due deliveries: ${(error as Error).message}`);
+        await this.sleep();
+      }
+    }
+  }
+
+  /** Starts attempts for due deliveries, up to the free concurrency; returns how many. */
+  private async takeDue(): Promise<number> {
+    const room = this.options.concurrency - this.inFlight.size;
+    if (room <= 0) return 0;
+    const now = new Date();
+    const due = await this.dataSource.getRepository(WebhookDelivery).find({
+      select: { id: true },
+      where: {
+        status: In(ATTEMPTABLE_STATUSES),
+        nextAttemptAt: LessThanOrEqual(now),
+        ...(this.inFlight.size > 0 ? { id: Not(In([...this.inFlight.keys()])) } : {}),
+      },
+      order: { nextAttemptAt: 'ASC' },
+      take: room,
+    });
+    for (const { id } of due) this.inFlight.set(id, this.attempt(id));
+    return due.length;
+  }
+
+  private async attempt(deliveryId: string): Promise<void> {
+    try {
+      const step = await this.worker.attempt(deliveryId);
+      if (step.kind === 'later') this.wakeNoLaterThan(step.at.getTime());
+    } catch (error) {
+      this.logger.warn(`delivery ${deliveryId} attempt failed to complete: ${(error as Error).message}`);
+    } finally {
+      this.inFlight.delete(deliveryId);
+      this.wake?.();
+    }
+  }
+
+  private wakeNoLaterThan(at: number): void {
+    const delay = at - Date.now();
+    if (delay <= 0) return this.wake?.();
+    if (at >= this.wakeAt) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeAt = Number.POSITIVE_INFINITY;
+      this.wake?.();
+    }, delay);
+    this.wakeTimer.unref();
+  }
+
+  /** Waits for a wake-up or the poll interval, whichever comes first. */
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      timer.unref();
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
