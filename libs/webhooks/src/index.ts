@@ -36,7 +36,7 @@ export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 
 // Delivery: notifications the host can listen to
 export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
-export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/endpoint-health.tracker';
+export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
 export { generateWebhookSecret } from './delivery/signing/webhook-secret';
 
 // Management

@@ -27,8 +27,11 @@ import { BullDeliveryProcessor } from './dispatch/bull/bull-delivery.processor';
 import { bullQueueOptions } from './dispatch/bull/bull-queue.options';
 import { EmbeddedDeliveryDispatcher } from './dispatch/embedded/embedded-delivery.dispatcher';
 import { DeliveryWorker } from './delivery/delivery.worker';
-import { EndpointHealthTracker } from './delivery/endpoint-health.tracker';
-import { HostNotifier } from './delivery/host-notifier';
+import { EndpointHealthTracker } from './delivery/health/endpoint-health.tracker';
+import { HostNotifier } from './delivery/health/host-notifier';
+import { RateLimiter } from './delivery/rate-limit/rate-limiter';
+import { InMemoryRateLimiter } from './delivery/rate-limit/in-memory-rate-limiter';
+import { RedisRateLimiter } from './delivery/rate-limit/redis-rate-limiter';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
@@ -42,6 +45,14 @@ const providers: Provider[] = [
     inject: [RESOLVED_WEBHOOKS_OPTIONS, BullDeliveryDispatcher, EmbeddedDeliveryDispatcher],
     useFactory: (options: ResolvedWebhooksOptions, bull: BullDeliveryDispatcher, embedded: EmbeddedDeliveryDispatcher) =>
       options.redis !== undefined ? bull : embedded,
+  },
+  InMemoryRateLimiter,
+  RedisRateLimiter,
+  {
+    provide: RateLimiter,
+    inject: [RESOLVED_WEBHOOKS_OPTIONS, RedisRateLimiter, InMemoryRateLimiter],
+    useFactory: (options: ResolvedWebhooksOptions, redis: RedisRateLimiter, memory: InMemoryRateLimiter) =>
+      options.redis !== undefined ? redis : memory,
   },
   WebhooksService,
   EventTypeCatalog,

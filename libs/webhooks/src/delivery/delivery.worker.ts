@@ -4,8 +4,9 @@ import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryStatus, type WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { DeliveriesRepository, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
-import { EndpointHealthTracker } from './endpoint-health.tracker';
-import { HostNotifier } from './host-notifier';
+import { EndpointHealthTracker } from './health/endpoint-health.tracker';
+import { HostNotifier } from './health/host-notifier';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
 import { scheduledDelayMs, withJitter } from './retry/retry-policy';
@@ -45,6 +46,7 @@ export class DeliveryWorker {
     private readonly deliveries: DeliveriesRepository,
     private readonly http: WebhookHttpClient,
     private readonly health: EndpointHealthTracker,
+    private readonly rateLimiter: RateLimiter,
     private readonly notifier: HostNotifier,
   ) {}
 
@@ -60,8 +62,8 @@ export class DeliveryWorker {
       return { kind: 'done' };
     }
     const { event, endpoint } = context;
-    const blocked = await this.holdForEndpoint(delivery, endpoint, now);
-    if (blocked) return blocked;
+    const held = (await this.holdForEndpoint(delivery, endpoint, now)) ?? (await this.holdForTraffic(delivery, endpoint!, now));
+    if (held) return held;
 
     const request = buildWebhookRequest({ event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent }, now);
     const result = await this.http.post({
@@ -116,6 +118,24 @@ export class DeliveryWorker {
       return { kind: 'later', at };
     }
     return null;
+  }
+
+  /**
+   * An open circuit or a full rate-limit window postpones the delivery without spending an
+   * attempt, so a dead endpoint does not occupy workers and excess traffic is delayed, never
+   * dropped.
+   */
+  private async holdForTraffic(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): Promise<DeliveryStep | null> {
+    const gate = await this.health.gate(endpoint, now);
+    const wait =
+      gate.kind === 'wait'
+        ? gate.until
+        : endpoint.rateLimitPerSecond
+          ? await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now).then((d) => (d.kind === 'wait' ? d.until : null))
+          : null;
+    if (!wait) return null;
+    await this.deliveries.postpone(delivery.id, wait, now);
+    return { kind: 'later', at: wait };
   }
 
   private transitionFor(verdict: AttemptVerdict, delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {

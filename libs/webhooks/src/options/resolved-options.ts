@@ -35,6 +35,8 @@ export interface ResolvedWebhooksOptions {
   allowHttp: boolean;
   allowedNetworks: string[];
   failureThresholds: number[];
+  circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number } | null;
+  autoDisable: { afterFailures: number; minFailingMs: number } | null;
   maxPayloadBytes: number;
   strict: boolean;
 }
@@ -59,6 +61,18 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     allowHttp: options.outbound?.allowHttp ?? false,
     allowedNetworks: options.outbound?.allowedNetworks ?? [],
     failureThresholds: options.failureThresholds ?? [3, 5, 10],
+    circuitBreaker:
+      options.circuitBreaker === false
+        ? null
+        : {
+            failureThreshold: options.circuitBreaker?.failureThreshold ?? 5,
+            cooldownMs: options.circuitBreaker?.cooldownMs ?? 30 * SECOND,
+            maxCooldownMs: options.circuitBreaker?.maxCooldownMs ?? 10 * MINUTE,
+          },
+    autoDisable:
+      options.autoDisable === false
+        ? null
+        : { afterFailures: options.autoDisable?.afterFailures ?? 10, minFailingMs: options.autoDisable?.minFailingMs ?? 24 * HOUR },
     maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
     strict: options.strict ?? false,
   };

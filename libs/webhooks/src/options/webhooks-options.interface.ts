@@ -85,6 +85,18 @@ export interface WebhooksModuleOptions {
   userAgent?: string;
   /** Outbound address policy (SSRF protection). */
   outbound?: OutboundPolicyOptions;
+  /**
+   * Per-endpoint circuit breaker, shared by all workers through the database: after
+   * `failureThreshold` consecutive failed attempts the endpoint's deliveries wait
+   * `cooldownMs` (doubling on each failed probe, up to `maxCooldownMs`) without spending
+   * attempts; then one delivery probes it. `false` turns it off.
+   */
+  circuitBreaker?: false | { failureThreshold?: number; cooldownMs?: number; maxCooldownMs?: number };
+  /**
+   * Disable an endpoint automatically when it has failed `afterFailures` times in a row and
+   * has been failing for at least `minFailingMs`. `false` turns it off. Default 10 and 24 h.
+   */
+  autoDisable?: false | { afterFailures?: number; minFailingMs?: number };
   /** Consecutive failure counts at which the host is told (`webhooks.endpoint.failing`). Default [3, 5, 10]. */
   failureThresholds?: number[];
   /** Largest serialized `data` accepted by publish, in bytes. Default 256 KiB. */

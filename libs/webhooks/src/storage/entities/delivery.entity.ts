@@ -19,6 +19,7 @@ export enum DeliveryStatus {
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt'])
 @Index('IDX_webhook_deliveries_tenant_created', ['tenantId', 'createdAt'])
 @Index('IDX_webhook_deliveries_event', ['eventId'])
+@Index('IDX_webhook_deliveries_completed', ['status', 'completedAt'])
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id: string;

@@ -65,6 +65,13 @@ export class WebhookEndpoint {
   @TimestampColumn({ nullable: true })
   failingSince: Date | null;
 
+  /**
+   * Circuit breaker: while in the future, deliveries to this endpoint wait without spending
+   * attempts. Null means closed. When it passes, one worker takes the probe.
+   */
+  @TimestampColumn({ nullable: true })
+  circuitOpenUntil: Date | null;
+
   @JsonColumn({ nullable: true })
   metadata: Record<string, JsonValue> | null;
 

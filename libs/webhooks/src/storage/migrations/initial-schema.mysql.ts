@@ -29,6 +29,7 @@ export function mysqlUp(uuid: MysqlUuidType): string[] {
       "`retrySchedule` json NULL",
       "`consecutiveFailures` int NOT NULL DEFAULT '0'",
       "`failingSince` datetime(3) NULL",
+      "`circuitOpenUntil` datetime(3) NULL",
       "`metadata` json NULL",
       "`createdAt` datetime(3) NOT NULL",
       "`updatedAt` datetime(3) NOT NULL",
@@ -66,6 +67,7 @@ export function mysqlUp(uuid: MysqlUuidType): string[] {
       "INDEX `IDX_webhook_deliveries_tenant_created` (`tenantId`, `createdAt`)",
       "INDEX `IDX_webhook_deliveries_endpoint_created` (`endpointId`, `createdAt`)",
       "INDEX `IDX_webhook_deliveries_due` (`status`, `nextAttemptAt`)",
+      "INDEX `IDX_webhook_deliveries_completed` (`status`, `completedAt`)",
       "PRIMARY KEY (`id`)",
     ]),
     createTable('webhook_attempts', [
@@ -94,6 +96,7 @@ export const MYSQL_DOWN: readonly string[] = [
   'ALTER TABLE `webhook_deliveries` DROP FOREIGN KEY `FK_981677c4e790567f3306581e0b7`',
   'DROP INDEX `IDX_webhook_attempts_delivery` ON `webhook_attempts`',
   'DROP TABLE `webhook_attempts`',
+  'DROP INDEX `IDX_webhook_deliveries_completed` ON `webhook_deliveries`',
   'DROP INDEX `IDX_webhook_deliveries_due` ON `webhook_deliveries`',
   'DROP INDEX `IDX_webhook_deliveries_endpoint_created` ON `webhook_deliveries`',
   'DROP INDEX `IDX_webhook_deliveries_tenant_created` ON `webhook_deliveries`',

@@ -20,6 +20,7 @@ export const POSTGRES_UP: readonly string[] = [
     "retrySchedule" json,
     "consecutiveFailures" integer NOT NULL DEFAULT '0',
     "failingSince" TIMESTAMP(3),
+    "circuitOpenUntil" TIMESTAMP(3),
     "metadata" json,
     "createdAt" TIMESTAMP(3) NOT NULL,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -62,6 +63,7 @@ export const POSTGRES_UP: readonly string[] = [
   `CREATE INDEX "IDX_webhook_deliveries_tenant_created" ON "webhook_deliveries" ("tenantId", "createdAt")`,
   `CREATE INDEX "IDX_webhook_deliveries_endpoint_created" ON "webhook_deliveries" ("endpointId", "createdAt")`,
   `CREATE INDEX "IDX_webhook_deliveries_due" ON "webhook_deliveries" ("status", "nextAttemptAt")`,
+  `CREATE INDEX "IDX_webhook_deliveries_completed" ON "webhook_deliveries" ("status", "completedAt")`,
 
   `CREATE TABLE "webhook_attempts" (
     "id" uuid NOT NULL,
@@ -89,6 +91,7 @@ export const POSTGRES_DOWN: readonly string[] = [
   `ALTER TABLE "webhook_deliveries" DROP CONSTRAINT "FK_981677c4e790567f3306581e0b7"`,
   `DROP INDEX "IDX_webhook_attempts_delivery"`,
   `DROP TABLE "webhook_attempts"`,
+  `DROP INDEX "IDX_webhook_deliveries_completed"`,
   `DROP INDEX "IDX_webhook_deliveries_due"`,
   `DROP INDEX "IDX_webhook_deliveries_endpoint_created"`,
   `DROP INDEX "IDX_webhook_deliveries_tenant_created"`,

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { HostNotifier } from './host-notifier';
+
+/** Payload of `webhooks.endpoint.failing`. */
+export interface EndpointFailingNotification {
+  endpointId: string;
+  tenantId: string | null;
+  url: string;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+}
+
+/** Payload of `webhooks.endpoint.disabled`. */
+export interface EndpointDisabledNotification {
+  endpointId: string;
+  tenantId: string | null;
+  url: string;
+  reason: string;
+}
+
+/** Whether a delivery to the endpoint may be attempted now. */
+export type EndpointGate = { kind: 'open' } | { kind: 'wait'; until: Date };
+
+/** How long the probe of a half-open circuit may take before another worker may probe. */
+const PROBE_LEASE_MS = 90_000;
+
+/**
+ * Keeps each endpoint's health in the database, where every worker sees it: the streak of
+ * consecutive failed attempts (the host is told at thresholds), the circuit breaker (open
+ * while `circuitOpenUntil` is in the future, one probe when it passes) and automatic
+ * disabling. Counters change in SQL so concurrent workers do not lose updates.
+ */
+@Injectable()
+export class EndpointHealthTracker {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    private readonly notifier: HostNotifier,
+  ) {}
+
+  /**
+   * Closed circuit: go. Open: wait until it may be probed. Passed: this caller takes the
+   * probe if no other worker took it first (a conditional update decides), else waits.
+   */
+  async gate(endpoint: WebhookEndpoint, now: Date): Promise<EndpointGate> {
+    const openUntil = endpoint.circuitOpenUntil;
+    if (!openUntil) return { kind: 'open' };
+    if (openUntil.getTime() > now.getTime()) return { kind: 'wait', until: openUntil };
+    const probeUntil = new Date(now.getTime() + PROBE_LEASE_MS);
+    const taken = await this.repository().update(
+      { id: endpoint.id, circuitOpenUntil: LessThanOrEqual(now) },
+      { circuitOpenUntil: probeUntil },
+    );
+    return taken.affected === 1 ? { kind: 'open' } : { kind: 'wait', until: probeUntil };
+  }
+
+  async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
+    // Most successes follow successes: skip the write unless there is a streak to end.
+    if (endpoint.consecutiveFailures === 0 && !endpoint.circuitOpenUntil) return;
+    await this.repository().update({ id: endpoint.id }, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+  }
+
+  async recordFailure(endpoint: WebhookEndpoint, now: Date): Promise<void> {
+    const column = (name: string) => this.dataSource.driver.escape(name);
+    await this.repository()
+      .createQueryBuilder()
+      .update(WebhookEndpoint)
+      .set({
+        consecutiveFailures: () => `${column('consecutiveFailures')} + 1`,
+        failingSince: () => `COALESCE(${column('failingSince')}, :now)`,
+      })
+      .setParameter('now', now)
+      .where({ id: endpoint.id })
+      .execute();
+    const updated = await this.repository().findOne({
+      where: { id: endpoint.id },
+      select: { id: true, consecutiveFailures: true, failingSince: true, status: true },
+      withDeleted: true,
+    });
+    if (!updated) return;
+    const streak = updated.consecutiveFailures;
+    if (this.options.failureThresholds.includes(streak)) {
+      this.logger.warn(`endpoint ${endpoint.id} failed ${streak} times in a row`);
+      this.notifier.notify<EndpointFailingNotification>(WebhookNotifications.endpointFailing, {
+        endpointId: endpoint.id,
+        tenantId: endpoint.tenantId,
+        url: endpoint.url,
+        consecutiveFailures: streak,
+        failingSince: updated.failingSince,
+      });
+    }
+    await this.tripBreaker(endpoint, streak, now);
+    if (this.shouldAutoDisable(updated, now) && updated.status === EndpointStatus.Active) {
+      await this.disable(endpoint, `failed ${streak} times in a row since ${updated.failingSince!.toISOString()}`, now);
+    }
+  }
+
+  async disable(endpoint: WebhookEndpoint, reason: string, now: Date): Promise<void> {
+    await this.repository().update({ id: endpoint.id }, { status: EndpointStatus.Disabled, disabledReason: reason, updatedAt: now });
+    this.logger.warn(`endpoint ${endpoint.id} disabled: ${reason}`);
+    this.notifier.notify<EndpointDisabledNotification>(WebhookNotifications.endpointDisabled, {
+      endpointId: endpoint.id,
+      tenantId: endpoint.tenantId,
+      url: endpoint.url,
+      reason,
+    });
+  }
+
+  /** Opens the circuit for a cooldown that doubles with each failure past the threshold. */
+  private async tripBreaker(endpoint: WebhookEndpoint, streak: number, now: Date): Promise<void> {
+    const breaker = this.options.circuitBreaker;
+    if (!breaker || streak < breaker.failureThreshold) return;
+    const cooldown = Math.min(breaker.cooldownMs * 2 ** (streak - breaker.failureThreshold), breaker.maxCooldownMs);
+    await this.repository().update({ id: endpoint.id }, { circuitOpenUntil: new Date(now.getTime() + cooldown) });
+  }
+
+  private shouldAutoDisable(endpoint: Pick<WebhookEndpoint, 'consecutiveFailures' | 'failingSince'>, now: Date): boolean {
+    const rule = this.options.autoDisable;
+    if (!rule || !endpoint.failingSince || endpoint.consecutiveFailures < rule.afterFailures) return false;
+    return now.getTime() - endpoint.failingSince.getTime() >= rule.minFailingMs;
+  }
+
+  private repository() {
+    return this.dataSource.getRepository(WebhookEndpoint);
+  }
+}
