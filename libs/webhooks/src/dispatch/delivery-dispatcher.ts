@@ -10,5 +10,14 @@ export interface DueDelivery {
  * hand it the same deliveries again, so `enqueue` must be idempotent per delivery id.
  */
 export abstract class DeliveryDispatcher {
+  /** Hands over new deliveries. */
   abstract enqueue(deliveries: readonly DueDelivery[]): Promise<void>;
+
+  /**
+   * Hands over deliveries the dispatcher may already hold, scheduled for a later time than
+   * the database now says (manual retry, recovery, reconciliation): they run at `runAt`.
+   */
+  requeue(deliveries: readonly DueDelivery[]): Promise<void> {
+    return this.enqueue(deliveries);
+  }
 }

@@ -56,7 +56,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
         skip: handed,
       });
       if (due.length === 0) break;
-      await this.dispatcher.enqueue(due.map((delivery) => ({ id: delivery.id, runAt: now })));
+      await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt ?? now })));
       handed += due.length;
       if (due.length < BATCH) break;
     }

@@ -96,10 +96,10 @@ export class EndpointHealthTracker {
         failingSince: updated.failingSince,
       });
     }
-    await this.tripBreaker(endpoint, streak, now);
     if (this.shouldAutoDisable(updated, now) && updated.status === EndpointStatus.Active) {
       await this.disable(endpoint, `failed ${streak} times in a row since ${updated.failingSince!.toISOString()}`, now);
     }
+    await this.tripBreaker(endpoint, streak, now);
   }
 
   async disable(endpoint: WebhookEndpoint, reason: string, now: Date): Promise<void> {

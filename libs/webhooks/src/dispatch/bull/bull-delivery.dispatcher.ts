@@ -14,12 +14,30 @@ export interface DeliverJobData {
 // NOTE: a job lives as long as its delivery: each retry delays the same job, so the job id
 // stays the delivery id and adding it again (reconciler, manual retry) is harmless.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
+const PROMOTE_BATCH = 100;
 
 /** Dispatch through Bull: one job per delivery, job id = delivery id. */
 @Injectable()
 export class BullDeliveryDispatcher extends DeliveryDispatcher {
   constructor(@InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverJobData>) {
     super();
+  }
+
+  /** Adds missing jobs, and moves jobs that wait longer than the database says to `now`. */
+  override async requeue(deliveries: readonly DueDelivery[]): Promise<void> {
+    await this.enqueue(deliveries);
+    const now = Date.now();
+    for (let i = 0; i < deliveries.length; i += PROMOTE_BATCH) {
+      await Promise.all(
+        deliveries
+          .slice(i, i + PROMOTE_BATCH)
+          .filter((delivery) => delivery.runAt.getTime() <= now)
+          .map(async (delivery) => {
+            const job = await this.queue.getJob(delivery.id);
+            if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+          }),
+      );
+    }
   }
 
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
