@@ -177,6 +177,20 @@ describe('demo app', () => {
     await broken.app.close();
   }, TIMEOUT);
 
+  it('without Redis (REDIS_URL set but empty), delivers in embedded mode', async () => {
+    const config = demoConfig(await database(), { redis: loadDemoConfig({ REDIS_URL: '' }).redis });
+    expect(config.redis).toBeUndefined();
+    const embedded = await start(config, { registerOwnReceiver: true });
+
+    expect((await call(embedded.url, 'POST', '/payments/e1/verify', { amount: 42 })).status).toBe(200);
+    const received = await waitFor(() => receivedOfType(embedded.url, 'payment.verified'), { what: 'payment.verified in embedded mode' });
+    expect(received.data).toMatchObject({ id: 'e1', amount: 42 });
+
+    const health = await call(embedded.url, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body.info.webhooks).toMatchObject({ status: 'up', database: 'up', redis: 'not configured' });
+  }, TIMEOUT);
+
   it('with WEBHOOKS_ENABLED=false, answers the same and stores nothing', async () => {
     const disabled = await start(demoConfig(await database(), { webhooksEnabled: false }), { registerOwnReceiver: false });
     const requests: Array<[string, unknown]> = [

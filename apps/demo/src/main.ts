@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadDemoConfig, RECEIVER_PATH } from './config/demo-config';
+import { loadDemoConfig, RECEIVER_PATH, type DemoConfig } from './config/demo-config';
 import { createDemoApp } from './create-demo-app';
 
 async function bootstrap(): Promise<void> {
@@ -12,12 +12,17 @@ async function bootstrap(): Promise<void> {
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const database = config.database.type === 'postgres' ? 'PostgreSQL' : `SQLite (${config.database.database})`;
   logger.log(`listening on ${base}`);
-  logger.log(`database: ${database}; redis: ${typeof config.redis === 'string' ? config.redis : 'library default'}; webhooks ${config.webhooksEnabled ? 'enabled' : 'disabled'}`);
+  logger.log(`database: ${database}; redis: ${describeRedis(config)}; webhooks ${config.webhooksEnabled ? 'enabled' : 'disabled'}`);
   logger.log(`endpoints: ${config.endpointUrls.join(', ') || 'none'} (secret ${config.endpointSecretGenerated ? 'generated at start, in memory' : 'from DEMO_ENDPOINT_SECRET'})`);
   logger.log(`try:      curl -X POST ${base}/payments/p1/verify -H 'content-type: application/json' -d '{"amount":1000}'`);
   logger.log(`receiver: POST ${base}${RECEIVER_PATH}`);
   logger.log(`received: GET  ${base}/receiver/received`);
   logger.log(`health:   GET  ${base}/health`);
+}
+
+function describeRedis(config: DemoConfig): string {
+  if (config.redis === undefined) return 'none (embedded mode: due deliveries are polled from the database)';
+  return typeof config.redis === 'string' ? config.redis : 'ioredis options';
 }
 
 void bootstrap();

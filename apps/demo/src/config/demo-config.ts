@@ -10,10 +10,7 @@ export interface DemoConfig {
   /** HTTP port; 0 picks a free one. */
   port: number;
   database: DemoDatabase;
-  /**
-   * Redis of the delivery queue. `undefined` is what the library will treat as "embedded mode,
-   * no Redis" once that mode ships; today it still means the local default Redis.
-   */
+  /** Redis of the delivery queue; `undefined` runs the library in embedded mode (no Redis). */
   redis: WebhooksModuleOptions['redis'];
   /** Prefix of the queue keys in Redis, so the demo does not share a queue with other apps. */
   queuePrefix: string;
@@ -32,8 +29,8 @@ export type DemoEnvironment = Record<string, string | undefined>;
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_SQLITE_FILE = 'demo.sqlite';
 /**
- * Used while REDIS_URL is absent. The library's embedded (no-Redis) mode is being built; when
- * it lands, this becomes `undefined` so that an absent REDIS_URL means embedded mode.
+ * Used while REDIS_URL is absent. Kept on a local Redis for now; making this `undefined` is
+ * all it takes for an absent REDIS_URL to mean embedded mode, as an empty REDIS_URL does.
  */
 export const DEFAULT_REDIS_URL: string | undefined = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'webhooks-demo';
@@ -47,7 +44,7 @@ export class DemoConfigError extends Error {
  * Reads the environment:
  * - `PORT` (default 3000)
  * - `DATABASE_URL`: `postgres://…` for PostgreSQL, `sqlite:<path>` for SQLite; absent: SQLite file `demo.sqlite`
- * - `REDIS_URL` (default `redis://127.0.0.1:6379`; set but empty: no Redis URL is passed, for the upcoming embedded mode)
+ * - `REDIS_URL` (default `redis://127.0.0.1:6379`; set but empty: no Redis, the library's embedded mode)
  * - `WEBHOOKS_ENABLED` (default true; `false` or `0` disables)
  * - `DEMO_ENDPOINTS`: comma-separated URLs (default: the demo's own receiver; set but empty: none)
  * - `DEMO_ENDPOINT_SECRET`: `whsec_…` secret of those endpoints (default: generated, kept in memory)
