@@ -258,6 +258,7 @@ describe('demo config', () => {
   it('refuses values it cannot use', () => {
     expect(() => loadDemoConfig({ DATABASE_URL: 'mysql://x' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ PORT: 'eighty' })).toThrow(DemoConfigError);
+    expect(() => loadDemoConfig({ PORT: '0' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ DEMO_ENDPOINT_SECRET: 'plain' })).toThrow(DemoConfigError);
   });
 });

@@ -9,7 +9,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port);
 
   const logger = new Logger('Demo');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+  const base = `http://127.0.0.1:${new URL(await app.getUrl()).port}`;
   const database = config.database.type === 'postgres' ? 'PostgreSQL' : `SQLite (${config.database.database})`;
   logger.log(`listening on ${base}`);
   logger.log(`database: ${database}; redis: ${describeRedis(config)}; webhooks ${config.webhooksEnabled ? 'enabled' : 'disabled'}`);

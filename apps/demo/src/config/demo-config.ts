@@ -7,7 +7,7 @@ export type DemoDatabase =
 
 /** Everything the demo reads from its environment, read once in `loadDemoConfig`. */
 export interface DemoConfig {
-  /** HTTP port; 0 picks a free one. */
+  /** HTTP port; 0 (tests only) picks a free one. */
   port: number;
   database: DemoDatabase;
   /** Redis of the delivery queue; `undefined` runs the library in embedded mode (no Redis). */
@@ -87,7 +87,8 @@ export function parseDatabaseUrl(url: string | undefined): DemoDatabase {
 function parsePort(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_PORT;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DemoConfigError(`PORT must be a port number, got "${value}"`);
+  // Not 0: the default endpoint is the demo's own receiver, whose port must be known up front.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DemoConfigError(`PORT must be a port number, got "${value}"`);
   return port;
 }
 
