@@ -102,6 +102,11 @@ describe('endpoint health: circuit breaker, rate limit, auto-disable (PostgreSQL
     await webhooks.publish('invoice.paid', { first: true }, { tenantId });
     await waitFor(async () => (await dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpoint.id })).circuitOpenUntil !== null);
     for (let i = 0; i < 5; i++) await webhooks.publish('invoice.paid', { i }, { tenantId });
+    await waitFor(
+      async () => (await deliveriesTo(endpoint.id)).every((d) => d.status === DeliveryStatus.Retrying && d.nextAttemptAt!.getTime() > Date.now() + 30_000),
+      { what: 'every delivery to wait behind the circuit' },
+    );
+    expect(healthy.requests).toHaveLength(2);
     // Let the cooldown end now instead of waiting a minute.
     await dataSource.getRepository(WebhookEndpoint).update({ id: endpoint.id }, { circuitOpenUntil: new Date(Date.now() - 1) });
     await dataSource.getRepository(WebhookDelivery).update({ endpointId: endpoint.id, status: DeliveryStatus.Retrying }, { nextAttemptAt: new Date() });

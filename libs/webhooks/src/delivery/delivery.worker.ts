@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryStatus, type WebhookDelivery } from '../storage/entities/delivery.entity';
@@ -48,6 +50,7 @@ export class DeliveryWorker {
     private readonly health: EndpointHealthTracker,
     private readonly rateLimiter: RateLimiter,
     private readonly notifier: HostNotifier,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
@@ -127,15 +130,17 @@ export class DeliveryWorker {
    */
   private async holdForTraffic(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): Promise<DeliveryStep | null> {
     const gate = await this.health.gate(endpoint, now);
-    const wait =
-      gate.kind === 'wait'
-        ? gate.until
-        : endpoint.rateLimitPerSecond
-          ? await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now).then((d) => (d.kind === 'wait' ? d.until : null))
-          : null;
-    if (!wait) return null;
-    await this.deliveries.postpone(delivery.id, wait, now);
-    return { kind: 'later', at: wait };
+    if (gate.kind === 'wait') {
+      const parked = await this.deliveries.postponeWhileCircuitOpen(delivery.id, endpoint.id, gate.until, now);
+      const at = parked ? gate.until : now;
+      if (!parked) await this.deliveries.postpone(delivery.id, at, now);
+      return { kind: 'later', at };
+    }
+    if (!endpoint.rateLimitPerSecond) return null;
+    const rate = await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now);
+    if (rate.kind === 'go') return null;
+    await this.deliveries.postpone(delivery.id, rate.until, now);
+    return { kind: 'later', at: rate.until };
   }
 
   private transitionFor(verdict: AttemptVerdict, delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
@@ -152,8 +157,19 @@ export class DeliveryWorker {
     return { status: DeliveryStatus.Retrying, nextAttemptAt: new Date(now.getTime() + delayMs) };
   }
 
+  /** The probe succeeded: what waited behind the circuit goes out now. */
+  private async releaseWaiting(endpoint: WebhookEndpoint, now: Date): Promise<void> {
+    const released = await this.deliveries.releaseWaiting(endpoint.id, now);
+    // NOTE: resolved lazily: the embedded dispatcher itself depends on this worker.
+    if (released.length > 0) await this.moduleRef.get(DeliveryDispatcher, { strict: false }).requeue(released);
+  }
+
   private async keepEndpointHealth(verdict: AttemptVerdict, endpoint: WebhookEndpoint, now: Date): Promise<void> {
-    if (verdict.kind === 'succeeded') return this.health.recordSuccess(endpoint);
+    if (verdict.kind === 'succeeded') {
+      await this.health.recordSuccess(endpoint);
+      if (endpoint.circuitOpenUntil) await this.releaseWaiting(endpoint, now);
+      return;
+    }
     await this.health.recordFailure(endpoint, now);
     if (verdict.kind === 'gone') await this.health.disable(endpoint, 'the endpoint answered 410 Gone', now);
   }

@@ -28,6 +28,8 @@ export type EndpointGate = { kind: 'open' } | { kind: 'wait'; until: Date };
 
 /** How long the probe of a half-open circuit may take before another worker may probe. */
 const PROBE_LEASE_MS = 90_000;
+/** How soon deliveries that found a probe in flight look again. */
+const PROBE_RECHECK_MS = 1_000;
 
 /**
  * Keeps each endpoint's health in the database, where every worker sees it: the streak of
@@ -58,7 +60,8 @@ export class EndpointHealthTracker {
       { id: endpoint.id, circuitOpenUntil: LessThanOrEqual(now) },
       { circuitOpenUntil: probeUntil },
     );
-    return taken.affected === 1 ? { kind: 'open' } : { kind: 'wait', until: probeUntil };
+    // Another worker probes: look again shortly rather than until its lease ends.
+    return taken.affected === 1 ? { kind: 'open' } : { kind: 'wait', until: new Date(now.getTime() + PROBE_RECHECK_MS) };
   }
 
   async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {

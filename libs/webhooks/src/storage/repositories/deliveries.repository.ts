@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { DataSource, In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
 import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
+import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { inTransaction } from '../transactions';
 
 /** Statuses from which a delivery may be attempted. */
+const RELEASE_BATCH = 1_000;
+
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
 
 export interface DeliveryContext {
@@ -97,6 +100,46 @@ export class DeliveriesRepository {
     await this.dataSource
       .getRepository(WebhookDelivery)
       .update({ id: deliveryId }, { status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now });
+  }
+
+  /**
+   * Postpones a delivery behind its endpoint's open circuit, unless the circuit closed in the
+   * meantime (returns false then). Together with `releaseWaiting`, which runs after a circuit
+   * closes, no delivery stays parked behind a circuit that is already closed.
+   */
+  async postponeWhileCircuitOpen(deliveryId: string, endpointId: string, until: Date, now: Date): Promise<boolean> {
+    const circuitOpen = this.dataSource
+      .createQueryBuilder()
+      .subQuery()
+      .select('1')
+      .from(WebhookEndpoint, 'endpoint')
+      .where('endpoint.id = :endpointId')
+      .andWhere('endpoint.circuitOpenUntil IS NOT NULL')
+      .getQuery();
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now })
+      .where({ id: deliveryId })
+      .andWhere(`EXISTS ${circuitOpen}`, { endpointId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /**
+   * Makes the endpoint's waiting deliveries due now (its circuit just closed: the backlog
+   * goes out instead of waiting for each one's own retry time). Returns what it released.
+   */
+  async releaseWaiting(endpointId: string, now: Date, limit = RELEASE_BATCH): Promise<DueDelivery[]> {
+    const waiting = await this.dataSource.getRepository(WebhookDelivery).find({
+      select: { id: true },
+      where: { endpointId, status: DeliveryStatus.Retrying, nextAttemptAt: MoreThan(now) },
+      take: limit,
+    });
+    if (waiting.length === 0) return [];
+    const ids = waiting.map((delivery) => delivery.id);
+    await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids), status: DeliveryStatus.Retrying }, { nextAttemptAt: now, updatedAt: now });
+    return ids.map((id) => ({ id, runAt: now }));
   }
 
   private async applyTransition(
