@@ -8,4 +8,6 @@ export const {
   ASYNC_OPTIONS_TYPE: WEBHOOKS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<WebhooksModuleOptions>({ moduleName: 'Webhooks' })
   .setClassMethodName('forRoot')
+  // Global by default: WebhooksService and EndpointsService are wanted in every feature module.
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
   .build();

@@ -25,6 +25,8 @@ export function bullQueueOptions(options: ResolvedWebhooksOptions, name: string)
     name,
     ...connection,
     prefix: options.queuePrefix,
+    // Without Redis (embedded mode) the queue is never used: do not let it reach for one.
+    ...(options.redis === undefined ? { skipVersionCheck: true } : {}),
     settings: {
       backoffStrategies: {
         [WEBHOOK_BACKOFF]: (_attemptsMade: number, error: Error) =>
