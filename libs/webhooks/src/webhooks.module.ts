@@ -35,6 +35,7 @@ import { RedisRateLimiter } from './delivery/rate-limit/redis-rate-limiter';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
+import { WebhookActivity } from './operations/webhook-activity';
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
@@ -69,9 +70,12 @@ const providers: Provider[] = [
   WebhookHttpClient,
   EndpointsService,
   WebhooksHealthIndicator,
+  WebhookActivity,
 ];
 
 const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, DeliveryReconciler, RESOLVED_WEBHOOKS_OPTIONS];
+/** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
+const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher];
 
 /**
  * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with
@@ -108,7 +112,7 @@ export class WebhooksModule extends ConfigurableWebhooksModule {
       ...base,
       imports: [...(base.imports ?? []), TypeOrmModule.forFeature(WEBHOOK_ENTITIES), DiscoveryModule, TerminusModule, queue],
       providers: [...(base.providers ?? []), ...providers],
-      exports: [...(base.exports ?? []), ...exported],
+      exports: [...(base.exports ?? []), ...exported, ...exportedToManagementApi, queue],
     };
   }
 }

@@ -9,6 +9,7 @@ import { DeliveriesRepository, type DeliveryTransition } from '../storage/reposi
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { WebhookActivity } from '../operations/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
 import { scheduledDelayMs, withJitter } from './retry/retry-policy';
@@ -51,6 +52,7 @@ export class DeliveryWorker {
     private readonly rateLimiter: RateLimiter,
     private readonly notifier: HostNotifier,
     private readonly moduleRef: ModuleRef,
+    private readonly activity: WebhookActivity,
   ) {}
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
@@ -80,6 +82,17 @@ export class DeliveryWorker {
     const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);
     await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt);
     this.logger.debug(`delivery ${delivery.id} attempt ${delivery.attemptCount + 1}: ${result.status ?? result.error} → ${transition.status}`);
+    this.activity.emit('attempted', {
+      deliveryId: delivery.id,
+      endpointId: endpoint!.id,
+      tenantId: delivery.tenantId,
+      eventType: event.type,
+      status: result.status,
+      error: result.error,
+      durationMs: result.durationMs,
+      outcome: transition.status,
+      publishedAt: event.createdAt,
+    });
 
     await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
     if (transition.status === DeliveryStatus.Failed) {
@@ -131,6 +144,7 @@ export class DeliveryWorker {
   private async holdForTraffic(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): Promise<DeliveryStep | null> {
     const gate = await this.health.gate(endpoint, now);
     if (gate.kind === 'wait') {
+      this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'circuit-open' });
       const parked = await this.deliveries.postponeWhileCircuitOpen(delivery.id, endpoint.id, gate.until, now);
       const at = parked ? gate.until : now;
       if (!parked) await this.deliveries.postpone(delivery.id, at, now);
@@ -139,6 +153,7 @@ export class DeliveryWorker {
     if (!endpoint.rateLimitPerSecond) return null;
     const rate = await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now);
     if (rate.kind === 'go') return null;
+    this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'rate-limited' });
     await this.deliveries.postpone(delivery.id, rate.until, now);
     return { kind: 'later', at: rate.until };
   }

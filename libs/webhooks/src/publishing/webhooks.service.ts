@@ -9,6 +9,7 @@ import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.en
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { WebhookEvent } from '../storage/entities/event.entity';
 import { OutboxEnqueuer } from './outbox-enqueuer';
+import { WebhookActivity } from '../operations/webhook-activity';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
 import { inTransaction } from '../storage/transactions';
@@ -42,6 +43,7 @@ export class WebhooksService {
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxEnqueuer,
+    private readonly activity: WebhookActivity,
   ) {}
 
   get enabled(): boolean {
@@ -57,12 +59,12 @@ export class WebhooksService {
     if (options.manager) {
       const { result, due } = await write(options.manager);
       await this.outbox.enqueueAfterCommit(options.manager, due);
-      return result;
+      return this.reportPublished(result, type, tenantId);
     }
     try {
       const { result, due } = await inTransaction(this.dataSource, write);
       await this.outbox.enqueueNow(due);
-      return result;
+      return this.reportPublished(result, type, tenantId);
     } catch (error) {
       if (options.idempotencyKey && error instanceof QueryFailedError) {
         // A concurrent publish with the same key won the unique index: answer as a duplicate.
@@ -71,6 +73,13 @@ export class WebhooksService {
       }
       throw error;
     }
+  }
+
+  private reportPublished(result: PublishResult, type: string, tenantId: string | null): PublishResult {
+    if (!result.duplicate && result.eventId) {
+      this.activity.emit('published', { eventId: result.eventId, type, tenantId, deliveryCount: result.deliveryCount });
+    }
+    return result;
   }
 
   private async store(

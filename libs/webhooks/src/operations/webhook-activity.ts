@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+
+/** An event was stored and fanned out. */
+export interface EventPublishedActivity {
+  eventId: string;
+  type: string;
+  tenantId: string | null;
+  deliveryCount: number;
+}
+
+/** One attempt was made and recorded. */
+export interface AttemptActivity {
+  deliveryId: string;
+  endpointId: string;
+  tenantId: string | null;
+  eventType: string;
+  /** HTTP status, absent when no response arrived. */
+  status?: number;
+  error?: string;
+  durationMs: number;
+  /** What the delivery became: `succeeded`, `retrying` or `failed`. */
+  outcome: 'succeeded' | 'retrying' | 'failed';
+  /** When the event was published, for publish-to-success lag. */
+  publishedAt: Date;
+}
+
+export interface WebhookActivityEvents {
+  published: [EventPublishedActivity];
+  attempted: [AttemptActivity];
+  publishFailed: [{ type: string }];
+  /** A delivery waited without an attempt: open circuit or rate limit. */
+  postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' }];
+}
+
+/**
+ * In-process stream of what the pipeline does, for the library's own observers (metrics).
+ * Synchronous and cheap; observers must not throw or block.
+ */
+@Injectable()
+export class WebhookActivity {
+  private readonly emitter = new EventEmitter<WebhookActivityEvents>();
+
+  emit<K extends keyof WebhookActivityEvents>(name: K, ...payload: WebhookActivityEvents[K]): void {
+    this.emitter.emit(name, ...(payload as never));
+  }
+
+  on<K extends keyof WebhookActivityEvents>(name: K, listener: (...payload: WebhookActivityEvents[K]) => void): () => void {
+    this.emitter.on(name, listener as never);
+    return () => this.emitter.off(name, listener as never);
+  }
+}
