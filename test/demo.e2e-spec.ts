@@ -7,7 +7,6 @@ import { generateWebhookSecret, WebhookDelivery, WebhookEvent } from '@app/webho
 import { createDemoApp } from '../apps/demo/src/create-demo-app';
 import {
   DEFAULT_QUEUE_PREFIX,
-  DEFAULT_REDIS_URL,
   DemoConfigError,
   loadDemoConfig,
   RECEIVER_PATH,
@@ -42,6 +41,8 @@ function demoConfig(databaseUrl: string, overrides: Partial<DemoConfig> = {}): D
     database: { type: 'postgres', url: databaseUrl },
     redis: TEST_REDIS_URL,
     queuePrefix: uniqueName(DEFAULT_QUEUE_PREFIX),
+    role: 'all',
+    concurrency: undefined,
     webhooksEnabled: true,
     // Registered once the app listens and its port is known (see startDemo).
     endpointUrls: [],
@@ -215,12 +216,13 @@ describe('demo app', () => {
 describe('demo config', () => {
   const secret = generateWebhookSecret();
 
-  it('defaults to SQLite, local Redis, webhooks on and its own receiver with a generated secret', () => {
+  it('defaults to SQLite, no Redis (embedded mode), both roles, webhooks on and its own receiver with a generated secret', () => {
     const config = loadDemoConfig({}, () => secret);
     expect(config).toMatchObject({
       port: 3000,
       database: { type: 'better-sqlite3', database: 'demo.sqlite' },
-      redis: DEFAULT_REDIS_URL,
+      redis: undefined,
+      role: 'all',
       webhooksEnabled: true,
       endpointUrls: ['http://127.0.0.1:3000/receiver/hook'],
       endpointSecret: secret,
@@ -236,11 +238,17 @@ describe('demo config', () => {
       WEBHOOKS_ENABLED: 'false',
       DEMO_ENDPOINTS: 'https://a.example/hook, https://b.example/hook',
       DEMO_ENDPOINT_SECRET: secret,
+      WEBHOOKS_ROLE: 'worker',
+      WEBHOOKS_QUEUE_PREFIX: 'q1',
+      WEBHOOKS_CONCURRENCY: '8',
     }, () => 'unused');
     expect(config).toMatchObject({
       port: 4000,
       database: { type: 'postgres', url: 'postgres://demo@db:5432/demo' },
       redis: 'redis://cache:6380/2',
+      role: 'worker',
+      queuePrefix: 'q1',
+      concurrency: 8,
       webhooksEnabled: false,
       endpointUrls: ['https://a.example/hook', 'https://b.example/hook'],
       endpointSecret: secret,
@@ -258,6 +266,8 @@ describe('demo config', () => {
   it('refuses values it cannot use', () => {
     expect(() => loadDemoConfig({ DATABASE_URL: 'mysql://x' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ PORT: 'eighty' })).toThrow(DemoConfigError);
+    expect(() => loadDemoConfig({ WEBHOOKS_ROLE: 'both' })).toThrow(/WEBHOOKS_ROLE/);
+    expect(() => loadDemoConfig({ WEBHOOKS_CONCURRENCY: '0' })).toThrow(/WEBHOOKS_CONCURRENCY/);
     expect(() => loadDemoConfig({ PORT: '0' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ DEMO_ENDPOINT_SECRET: 'plain' })).toThrow(DemoConfigError);
   });

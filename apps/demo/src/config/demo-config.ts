@@ -14,6 +14,10 @@ export interface DemoConfig {
   redis: WebhooksModuleOptions['redis'];
   /** Prefix of the queue keys in Redis, so the demo does not share a queue with other apps. */
   queuePrefix: string;
+  /** `api` serves HTTP only, `worker` delivers only, `all` (default) does both. */
+  role: DemoRole;
+  /** How many deliveries this process attempts at once. */
+  concurrency: number | undefined;
   /** The library's feature flag: when false, routes behave the same and nothing is stored or sent. */
   webhooksEnabled: boolean;
   /** URLs registered at start for every event type (`*`). */
@@ -26,13 +30,12 @@ export interface DemoConfig {
 
 export type DemoEnvironment = Record<string, string | undefined>;
 
+export type DemoRole = 'api' | 'worker' | 'all';
+
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_SQLITE_FILE = 'demo.sqlite';
-/**
- * Used while REDIS_URL is absent. Kept on a local Redis for now; making this `undefined` is
- * all it takes for an absent REDIS_URL to mean embedded mode, as an empty REDIS_URL does.
- */
-export const DEFAULT_REDIS_URL: string | undefined = 'redis://127.0.0.1:6379';
+/** Without REDIS_URL the library runs in embedded mode: no Redis, the database is polled. */
+export const DEFAULT_REDIS_URL: string | undefined = undefined;
 export const DEFAULT_QUEUE_PREFIX = 'webhooks-demo';
 export const RECEIVER_PATH = '/receiver/hook';
 
@@ -44,7 +47,9 @@ export class DemoConfigError extends Error {
  * Reads the environment:
  * - `PORT` (default 3000)
  * - `DATABASE_URL`: `postgres://…` for PostgreSQL, `sqlite:<path>` for SQLite; absent: SQLite file `demo.sqlite`
- * - `REDIS_URL` (default `redis://127.0.0.1:6379`; set but empty: no Redis, the library's embedded mode)
+ * - `REDIS_URL` (absent or empty: no Redis, the library's embedded mode)
+ * - `WEBHOOKS_ROLE`: `api`, `worker` or `all` (default)
+ * - `WEBHOOKS_QUEUE_PREFIX` (default `webhooks-demo`), `WEBHOOKS_CONCURRENCY` (default: the library's)
  * - `WEBHOOKS_ENABLED` (default true; `false` or `0` disables)
  * - `DEMO_ENDPOINTS`: comma-separated URLs (default: the demo's own receiver; set but empty: none)
  * - `DEMO_ENDPOINT_SECRET`: `whsec_…` secret of those endpoints (default: generated, kept in memory)
@@ -57,7 +62,9 @@ export function loadDemoConfig(env: DemoEnvironment = process.env, generateSecre
     port,
     database: parseDatabaseUrl(env.DATABASE_URL),
     redis: env.REDIS_URL === undefined ? DEFAULT_REDIS_URL : env.REDIS_URL.trim() || undefined,
-    queuePrefix: DEFAULT_QUEUE_PREFIX,
+    queuePrefix: env.WEBHOOKS_QUEUE_PREFIX?.trim() || DEFAULT_QUEUE_PREFIX,
+    role: parseRole(env.WEBHOOKS_ROLE),
+    concurrency: parseConcurrency(env.WEBHOOKS_CONCURRENCY),
     webhooksEnabled: parseEnabled(env.WEBHOOKS_ENABLED),
     endpointUrls:
       env.DEMO_ENDPOINTS === undefined ? [ownReceiverUrl(port)] : env.DEMO_ENDPOINTS.split(',').map((url) => url.trim()).filter(Boolean),
@@ -90,6 +97,19 @@ function parsePort(value: string | undefined): number {
   // Not 0: the default endpoint is the demo's own receiver, whose port must be known up front.
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DemoConfigError(`PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseRole(value: string | undefined): DemoRole {
+  const role = value?.trim().toLowerCase() || 'all';
+  if (role !== 'api' && role !== 'worker' && role !== 'all') throw new DemoConfigError(`WEBHOOKS_ROLE must be api, worker or all, got "${value}"`);
+  return role;
+}
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const concurrency = Number(value);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new DemoConfigError(`WEBHOOKS_CONCURRENCY must be a positive integer, got "${value}"`);
+  return concurrency;
 }
 
 function parseEnabled(value: string | undefined): boolean {

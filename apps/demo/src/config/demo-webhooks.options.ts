@@ -7,6 +7,8 @@ export function demoWebhooksOptions(config: DemoConfig): WebhooksModuleOptions {
     enabled: config.webhooksEnabled,
     redis: config.redis,
     queuePrefix: config.queuePrefix,
+    worker: config.role !== 'api',
+    concurrency: config.concurrency,
     // DEMO ONLY: the demo delivers to its own receiver over plain http on loopback.
     // Production must not allow http nor private/loopback networks: leave `outbound` unset
     // (https only, public addresses only) or list just the internal ranges you really need.

@@ -17,6 +17,7 @@ export class DemoEndpointsRegistrar implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.role === 'worker') return;
     if (!this.webhooks.enabled) {
       this.logger.log('webhooks are disabled (WEBHOOKS_ENABLED=false): no endpoint registered');
       return;
