@@ -46,7 +46,11 @@ export {
   type UpdateEndpointInput,
   type ListEndpointsFilter,
   type TenantScope,
+  type RotateSecretInput,
 } from './management/endpoints.service';
+export { WebhooksApiModule } from './management/api/webhooks-api.module';
+export type { WebhooksApiModuleOptions, TenantResolver } from './management/api/webhooks-api.options';
+export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './management/api/webhooks-api.openapi';
 
 // Operations
 export { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';

@@ -16,6 +16,7 @@ import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.en
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { JsonValue } from '../storage/entities/column-types';
 import { inTransaction } from '../storage/transactions';
+import { writeLockFor } from './queries/row-lock';
 
 /** Whose endpoints: a tenant id, or null/absent for endpoints without a tenant. */
 export interface TenantScope {
@@ -44,6 +45,18 @@ export interface ListEndpointsFilter extends TenantScope {
   /** Endpoints that would receive this event type. */
   eventType?: string;
 }
+
+export interface RotateSecretInput {
+  /** The new secret; generated when absent. */
+  secret?: string;
+  /** How long the replaced secret keeps signing next to the new one. Default 24 h; 0 stops it at once. */
+  overlapSeconds?: number;
+}
+
+export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
+export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
+/** Previous secrets kept signing at most; the oldest is dropped first. */
+export const MAX_PREVIOUS_SECRETS = 5;
 
 /** Creates, changes, lists and removes endpoints; the REST controllers call it too. */
 @Injectable()
@@ -134,6 +147,37 @@ export class EndpointsService {
         { endpointId: id, status: In([DeliveryStatus.Pending, DeliveryStatus.Retrying]) },
         { status: DeliveryStatus.Cancelled, lastError: 'endpoint deleted', nextAttemptAt: null, completedAt: now, updatedAt: now },
       );
+    });
+  }
+
+  /**
+   * Replaces the signing secret. The replaced one keeps signing next to it (deliveries carry
+   * both signatures) until the overlap ends, so receivers can switch without losing any.
+   * Returns the endpoint with its new secret.
+   */
+  async rotateSecret(id: string, input: RotateSecretInput = {}, scope: TenantScope = {}): Promise<WebhookEndpoint> {
+    const overlapSeconds = input.overlapSeconds ?? DEFAULT_ROTATION_OVERLAP_SECONDS;
+    if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_ROTATION_OVERLAP_SECONDS) {
+      throw new BadRequestException(`overlapSeconds must be an integer from 0 to ${MAX_ROTATION_OVERLAP_SECONDS}`);
+    }
+    if (input.secret !== undefined) this.assertSecret(input.secret);
+    return inTransaction(this.dataSource, async (manager) => {
+      const endpoint = await manager.findOne(WebhookEndpoint, {
+        where: { id, tenantId: scope.tenantId ?? IsNull() },
+        lock: writeLockFor(this.dataSource),
+      });
+      if (!endpoint) throw new NotFoundException(`endpoint ${id} not found`);
+      if (input.secret === endpoint.secret) throw new BadRequestException('secret must differ from the current secret');
+      const now = new Date();
+      const stillSigning = (endpoint.previousSecrets ?? []).filter((entry) => new Date(entry.expiresAt).getTime() > now.getTime());
+      const replaced = overlapSeconds > 0 ? [{ secret: endpoint.secret, expiresAt: new Date(now.getTime() + overlapSeconds * 1000).toISOString() }] : [];
+      const changes = {
+        secret: input.secret ?? generateWebhookSecret(),
+        previousSecrets: [...stillSigning, ...replaced].slice(-MAX_PREVIOUS_SECRETS),
+        updatedAt: now,
+      };
+      await manager.update(WebhookEndpoint, { id: endpoint.id }, changes);
+      return Object.assign(endpoint, changes);
     });
   }
 

@@ -1,0 +1,131 @@
+import { Body, Delete, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+} from '@nestjs/swagger';
+import { EndpointsService } from '../../endpoints.service';
+import { EndpointTester } from '../../actions/endpoint-tester';
+import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
+import { EndpointsQueries } from '../../queries/endpoints.queries';
+import { DeliveryStatsQueries } from '../../queries/delivery-stats.queries';
+import { ApiTenant } from '../api-tenant.decorator';
+import { IdParam } from '../api-id.param';
+import { WebhooksApiController } from '../webhooks-api-controller.decorator';
+import { statsWindow } from './stats-window';
+import { definedOnly } from '../defined-only';
+import { DEFAULT_PAGE_SIZE } from '../dto/page.dto';
+import { CreateEndpointDto, ListEndpointsQueryDto, RecoverEndpointDto, RotateSecretDto, UpdateEndpointDto } from '../dto/endpoint-requests.dto';
+import { EndpointDto, EndpointPageDto, EndpointTestResultDto, EndpointWithSecretDto, RecoverResultDto } from '../dto/endpoint-responses.dto';
+import { DeliveryStatsDto, StatsQueryDto } from '../dto/stats.dto';
+
+const ID = ApiParam({ name: 'id', format: 'uuid', description: 'Endpoint id.' });
+const NOT_FOUND = ApiNotFoundResponse({ description: 'No such endpoint for this tenant.' });
+
+@WebhooksApiController('endpoints', 'Endpoints')
+export class EndpointsController {
+  constructor(
+    private readonly endpoints: EndpointsService,
+    private readonly queries: EndpointsQueries,
+    private readonly tester: EndpointTester,
+    private readonly requeuer: DeliveryRequeuer,
+    private readonly stats: DeliveryStatsQueries,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an endpoint', description: 'The answer is the only one that shows the secret in full.' })
+  @ApiCreatedResponse({ type: EndpointWithSecretDto })
+  @ApiConflictResponse({ description: 'This tenant already has an endpoint with this URL.' })
+  async create(@ApiTenant() tenantId: string, @Body() body: CreateEndpointDto): Promise<EndpointWithSecretDto> {
+    const endpoint = await this.endpoints.create({ ...definedOnly(body), tenantId });
+    return EndpointWithSecretDto.withSecret(endpoint);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List endpoints', description: 'Newest first, cursor pagination; secrets masked.' })
+  @ApiOkResponse({ type: EndpointPageDto })
+  async list(@ApiTenant() tenantId: string, @Query() query: ListEndpointsQueryDto): Promise<EndpointPageDto> {
+    const page = await this.queries.list(tenantId, { status: query.status, eventType: query.eventType }, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor });
+    return { data: page.data.map((endpoint) => EndpointDto.from(endpoint)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ID
+  @NOT_FOUND
+  @ApiOperation({ summary: 'Read an endpoint' })
+  @ApiOkResponse({ type: EndpointDto })
+  async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EndpointDto> {
+    return EndpointDto.from(await this.endpoints.get(id, { tenantId }));
+  }
+
+  @Patch(':id')
+  @ID
+  @NOT_FOUND
+  @ApiOperation({ summary: 'Update an endpoint', description: 'URL, description, event types, headers, rate limit, timeout, retry schedule, metadata, status.' })
+  @ApiOkResponse({ type: EndpointDto })
+  @ApiConflictResponse({ description: 'Another endpoint of this tenant has this URL.' })
+  async update(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: UpdateEndpointDto): Promise<EndpointDto> {
+    return EndpointDto.from(await this.endpoints.update(id, definedOnly(body), { tenantId }));
+  }
+
+  @Delete(':id')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete an endpoint', description: 'Soft delete; its pending and retrying deliveries are cancelled.' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  async remove(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<void> {
+    await this.endpoints.remove(id, { tenantId });
+  }
+
+  @Post(':id/rotate-secret')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Rotate the signing secret',
+    description: 'The old secret keeps signing next to the new one for `overlapSeconds` (default 24 h); at most 5 old secrets are kept.',
+  })
+  @ApiOkResponse({ type: EndpointWithSecretDto })
+  async rotateSecret(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: RotateSecretDto): Promise<EndpointWithSecretDto> {
+    return EndpointWithSecretDto.withSecret(await this.endpoints.rotateSecret(id, definedOnly(body), { tenantId }));
+  }
+
+  @Post(':id/test')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Send a test event now', description: 'A `webhook.test` event to this endpoint only; answers how the endpoint responded.' })
+  @ApiOkResponse({ type: EndpointTestResultDto })
+  @ApiConflictResponse({ description: 'The endpoint is disabled or paused.' })
+  test(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EndpointTestResultDto> {
+    return this.tester.test(tenantId, id);
+  }
+
+  @Post(':id/recover')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Re-send failed deliveries', description: "Queues again the endpoint's dead-lettered deliveries created since `since`." })
+  @ApiAcceptedResponse({ type: RecoverResultDto })
+  @ApiConflictResponse({ description: 'The endpoint is disabled.' })
+  async recover(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: RecoverEndpointDto): Promise<RecoverResultDto> {
+    return { count: await this.requeuer.recover(tenantId, id, new Date(body.since)) };
+  }
+
+  @Get(':id/stats')
+  @ID
+  @NOT_FOUND
+  @ApiOperation({ summary: 'Statistics of one endpoint', description: 'Same figures as `GET /stats`, for this endpoint.' })
+  @ApiOkResponse({ type: DeliveryStatsDto })
+  async endpointStats(@ApiTenant() tenantId: string, @IdParam() id: string, @Query() query: StatsQueryDto): Promise<DeliveryStatsDto> {
+    await this.endpoints.get(id, { tenantId });
+    return this.stats.compute(tenantId, { ...statsWindow(query.hours), endpointId: id });
+  }
+}
+

@@ -1,0 +1,69 @@
+import { Body, Get, Headers, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
+import { WebhooksService } from '../../../publishing/webhooks.service';
+import { EventReplayer } from '../../actions/event-replayer';
+import { EventsQueries } from '../../queries/events.queries';
+import { ApiTenant } from '../api-tenant.decorator';
+import { IdParam } from '../api-id.param';
+import { WebhooksApiController } from '../webhooks-api-controller.decorator';
+import { DeliveryDto } from '../dto/delivery.dto';
+import { DEFAULT_PAGE_SIZE } from '../dto/page.dto';
+import { EventDetailDto, EventDto, EventPageDto, ListEventsQueryDto, PublishEventDto, PublishResultDto, ReplayResultDto } from '../dto/event.dto';
+import { optionalDate } from './optional-date';
+
+const ID = ApiParam({ name: 'id', format: 'uuid', description: 'Event id.' });
+const NOT_FOUND = ApiNotFoundResponse({ description: 'No such event for this tenant.' });
+
+@WebhooksApiController('events', 'Events')
+export class EventsController {
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly queries: EventsQueries,
+    private readonly replayer: EventReplayer,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Publish an event', description: "Creates one delivery per endpoint of the tenant subscribed to the type." })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Publishing again with the same key returns the first event and sends nothing new (1 to 255 characters).' })
+  @ApiAcceptedResponse({ type: PublishResultDto })
+  @ApiPayloadTooLargeResponse({ description: '`data` is larger than the configured limit.' })
+  publish(@ApiTenant() tenantId: string, @Body() body: PublishEventDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<PublishResultDto> {
+    return this.webhooks.publish(body.type, body.data, { tenantId, idempotencyKey });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List events', description: 'Newest first, cursor pagination, without payloads.' })
+  @ApiOkResponse({ type: EventPageDto })
+  async list(@ApiTenant() tenantId: string, @Query() query: ListEventsQueryDto): Promise<EventPageDto> {
+    const page = await this.queries.list(
+      tenantId,
+      { eventType: query.eventType, from: optionalDate(query.from), to: optionalDate(query.to) },
+      { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor },
+    );
+    return { data: page.data.map((event) => EventDto.from(event)), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ID
+  @NOT_FOUND
+  @ApiOperation({ summary: 'Read an event', description: 'With its payload and its deliveries.' })
+  @ApiOkResponse({ type: EventDetailDto })
+  async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EventDetailDto> {
+    const { event, deliveries } = await this.queries.detail(tenantId, id);
+    return { ...EventDto.from(event), data: event.data, deliveries: deliveries.map((delivery) => DeliveryDto.from(delivery)) };
+  }
+
+  @Post(':id/replay')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Send an event again',
+    description: 'One new delivery for each endpoint that received the event and is neither deleted nor disabled; earlier deliveries stay as they were.',
+  })
+  @ApiAcceptedResponse({ type: ReplayResultDto })
+  replay(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<ReplayResultDto> {
+    return this.replayer.replay(tenantId, id);
+  }
+}

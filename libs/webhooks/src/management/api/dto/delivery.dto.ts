@@ -1,0 +1,189 @@
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { DeliveryStatus, type WebhookDelivery } from '../../../storage/entities/delivery.entity';
+import type { WebhookAttempt } from '../../../storage/entities/attempt.entity';
+import { PageInfoDto, PageQueryDto } from './page.dto';
+
+/** Filters shared by the delivery list and the export. */
+export class DeliveryFilterDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  endpointId?: string;
+
+  @ApiPropertyOptional({ example: 'invoice.paid', description: 'Exact event type.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  eventType?: string;
+
+  @ApiPropertyOptional({ enum: DeliveryStatus })
+  @IsOptional()
+  @IsIn(Object.values(DeliveryStatus))
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class ListDeliveriesQueryDto extends IntersectionType(DeliveryFilterDto, PageQueryDto) {}
+
+export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export class ExportFormatDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'csv' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS)
+  format?: ExportFormat;
+}
+
+export class ExportDeliveriesQueryDto extends IntersectionType(DeliveryFilterDto, ExportFormatDto) {}
+
+export class DeliveryDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  eventId: string;
+
+  @ApiProperty()
+  eventType: string;
+
+  @ApiProperty({ format: 'uuid' })
+  endpointId: string;
+
+  @ApiProperty({ enum: DeliveryStatus })
+  status: DeliveryStatus;
+
+  @ApiProperty()
+  attemptCount: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  nextAttemptAt: Date | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  lastStatusCode: number | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  deliveredAt: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  completedAt: Date | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: Date;
+
+  static from(delivery: WebhookDelivery): DeliveryDto {
+    return {
+      id: delivery.id,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      endpointId: delivery.endpointId,
+      status: delivery.status,
+      attemptCount: delivery.attemptCount,
+      nextAttemptAt: delivery.nextAttemptAt,
+      lastStatusCode: delivery.lastStatusCode,
+      lastError: delivery.lastError,
+      deliveredAt: delivery.deliveredAt,
+      completedAt: delivery.completedAt,
+      createdAt: delivery.createdAt,
+      updatedAt: delivery.updatedAt,
+    };
+  }
+}
+
+export class AttemptDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ description: '1 for the first attempt.' })
+  number: number;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: Date;
+
+  @ApiProperty()
+  durationMs: number;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'As sent; credential-like custom headers redacted.' })
+  requestHeaders: Record<string, string>;
+
+  @ApiProperty({ type: Number, nullable: true })
+  responseStatus: number | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
+  responseHeaders: Record<string, string> | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'At most the first 10 KB.' })
+  responseBody: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  error: string | null;
+
+  static from(attempt: WebhookAttempt): AttemptDto {
+    return {
+      id: attempt.id,
+      number: attempt.number,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      requestHeaders: attempt.requestHeaders,
+      responseStatus: attempt.responseStatus,
+      responseHeaders: attempt.responseHeaders,
+      responseBody: attempt.responseBody,
+      error: attempt.error,
+    };
+  }
+}
+
+export class DeliveryDetailDto extends DeliveryDto {
+  @ApiProperty({ type: [AttemptDto], description: 'Every attempt, first to last.' })
+  attempts: AttemptDto[];
+}
+
+export class DeliveryPageDto extends PageInfoDto {
+  @ApiProperty({ type: [DeliveryDto] })
+  data: DeliveryDto[];
+}
+
+export class FailureDto extends DeliveryDto {
+  @ApiProperty({ description: 'URL of the endpoint the delivery was for.' })
+  endpointUrl: string;
+}
+
+export class FailureListDto {
+  @ApiProperty({ type: [FailureDto], description: 'Most recently dead-lettered first.' })
+  data: FailureDto[];
+}
+
+export class FailuresQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class RequeuedDto {
+  @ApiProperty({ format: 'uuid' })
+  deliveryId: string;
+
+  @ApiProperty({ enum: DeliveryStatus, example: DeliveryStatus.Pending })
+  status: DeliveryStatus;
+}

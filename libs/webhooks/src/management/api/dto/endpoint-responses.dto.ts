@@ -1,0 +1,135 @@
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { maskWebhookSecret } from '../../../delivery/signing/webhook-secret';
+import { EndpointStatus, type WebhookEndpoint } from '../../../storage/entities/endpoint.entity';
+import type { RetrySchedule } from '../../../options/webhooks-options.interface';
+import type { JsonValue } from '../../../storage/entities/column-types';
+import { PageInfoDto } from './page.dto';
+
+export class PreviousSecretDto {
+  @ApiProperty({ example: 'whsec_…Qx8=', description: 'Masked.' })
+  secret: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Stops signing at this time.' })
+  expiresAt: string;
+}
+
+/** An endpoint as every answer shows it: secrets masked. */
+export class EndpointDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  url: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ type: [String] })
+  eventTypes: string[];
+
+  @ApiProperty({ enum: EndpointStatus })
+  status: EndpointStatus;
+
+  @ApiProperty({ type: String, nullable: true })
+  disabledReason: string | null;
+
+  @ApiProperty({ example: 'whsec_…Qx8=', description: 'Masked; shown in full only when created or rotated.' })
+  secret: string;
+
+  @ApiProperty({ type: [PreviousSecretDto], description: 'Replaced secrets that still sign during their overlap.' })
+  previousSecrets: PreviousSecretDto[];
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
+  headers: Record<string, string> | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  rateLimitPerSecond: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  timeoutMs: number | null;
+
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
+  retrySchedule: RetrySchedule | null;
+
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
+  metadata: Record<string, JsonValue> | null;
+
+  @ApiProperty({ description: 'Failed attempts in a row.' })
+  consecutiveFailures: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  failingSince: Date | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: Date;
+
+  static from(endpoint: WebhookEndpoint, now: Date = new Date()): EndpointDto {
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      description: endpoint.description,
+      eventTypes: endpoint.eventTypes,
+      status: endpoint.status,
+      disabledReason: endpoint.disabledReason,
+      secret: maskWebhookSecret(endpoint.secret),
+      previousSecrets: (endpoint.previousSecrets ?? [])
+        .filter((entry) => new Date(entry.expiresAt).getTime() > now.getTime())
+        .map((entry) => ({ secret: maskWebhookSecret(entry.secret), expiresAt: entry.expiresAt })),
+      headers: endpoint.headers,
+      rateLimitPerSecond: endpoint.rateLimitPerSecond,
+      timeoutMs: endpoint.timeoutMs,
+      retrySchedule: endpoint.retrySchedule,
+      metadata: endpoint.metadata,
+      consecutiveFailures: endpoint.consecutiveFailures,
+      failingSince: endpoint.failingSince,
+      createdAt: endpoint.createdAt,
+      updatedAt: endpoint.updatedAt,
+    };
+  }
+}
+
+/** The answer to create and rotate: the only places the secret appears in full. */
+export class EndpointWithSecretDto extends OmitType(EndpointDto, ['secret'] as const) {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'In full: store it now, it is never shown again.' })
+  secret: string;
+
+  static withSecret(endpoint: WebhookEndpoint): EndpointWithSecretDto {
+    return { ...EndpointDto.from(endpoint), secret: endpoint.secret };
+  }
+}
+
+export class EndpointPageDto extends PageInfoDto {
+  @ApiProperty({ type: [EndpointDto] })
+  data: EndpointDto[];
+}
+
+export class EndpointTestResultDto {
+  @ApiProperty({ description: 'True when the endpoint answered 2xx.' })
+  succeeded: boolean;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status of the answer; null when none came (timeout, refused, ...).' })
+  status: number | null;
+
+  @ApiProperty()
+  durationMs: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The first 10 KB of the answer.' })
+  responseBody: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  error: string | null;
+
+  @ApiProperty({ format: 'uuid', description: 'The `webhook.test` delivery, listed with the others.' })
+  deliveryId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  eventId: string;
+}
+
+export class RecoverResultDto {
+  @ApiProperty({ description: 'Failed deliveries queued again.' })
+  count: number;
+}

@@ -1,0 +1,104 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { WebhookEvent } from '../../../storage/entities/event.entity';
+import type { JsonValue } from '../../../storage/entities/column-types';
+import { DeliveryDto } from './delivery.dto';
+import { PageInfoDto, PageQueryDto } from './page.dto';
+
+export class PublishEventDto {
+  @ApiProperty({ example: 'invoice.paid', description: '`resource.action`: dot-separated words.' })
+  @IsString()
+  type: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { invoiceId: 'inv_1', amount: 4200 }, description: 'The payload, at most the configured size.' })
+  @IsObject()
+  data: Record<string, JsonValue>;
+}
+
+export class PublishResultDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null when webhooks are switched off.' })
+  eventId: string | null;
+
+  @ApiProperty({ description: 'Deliveries created: one per subscribed endpoint.' })
+  deliveryCount: number;
+
+  @ApiProperty({ description: 'True when the Idempotency-Key matched an earlier event; nothing new was sent.' })
+  duplicate: boolean;
+}
+
+export class ListEventsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'invoice.paid', description: 'Exact event type.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  eventType?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+/** An event without its payload, as lists show it. */
+export class EventDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  type: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  idempotencyKey: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  static from(event: WebhookEvent): EventDto {
+    return { id: event.id, type: event.type, idempotencyKey: event.idempotencyKey, createdAt: event.createdAt };
+  }
+}
+
+export class EventDetailDto extends EventDto {
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  data: JsonValue;
+
+  @ApiProperty({ type: [DeliveryDto], description: 'One per endpoint it was sent to, replays included, newest first.' })
+  deliveries: DeliveryDto[];
+}
+
+export class EventPageDto extends PageInfoDto {
+  @ApiProperty({ type: [EventDto] })
+  data: EventDto[];
+}
+
+export class ReplayResultDto {
+  @ApiProperty({ format: 'uuid' })
+  eventId: string;
+
+  @ApiProperty({ description: 'New deliveries created, one per endpoint that received the event and still exists.' })
+  deliveryCount: number;
+}
+
+export class EventTypeDto {
+  @ApiProperty({ example: 'invoice.paid' })
+  name: string;
+
+  @ApiPropertyOptional()
+  description?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'JSON schema of `data`.' })
+  schema?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'An example `data`.' })
+  example?: unknown;
+}
+
+export class EventTypeListDto {
+  @ApiProperty({ type: [EventTypeDto] })
+  data: EventTypeDto[];
+}

@@ -1,0 +1,60 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { DeliveryExpediter } from '../actions/delivery-expediter';
+import { DeliveryRequeuer } from '../actions/delivery-requeuer';
+import { EndpointTester } from '../actions/endpoint-tester';
+import { EventReplayer } from '../actions/event-replayer';
+import { DeliveriesQueries } from '../queries/deliveries.queries';
+import { DeliveryExportReader } from '../queries/delivery-export.reader';
+import { DeliveryStatsQueries } from '../queries/delivery-stats.queries';
+import { EndpointsQueries } from '../queries/endpoints.queries';
+import { EventsQueries } from '../queries/events.queries';
+import { QueueStatusQueries } from '../queries/queue-status.queries';
+import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
+import { DeliveriesController } from './controllers/deliveries.controller';
+import { EndpointsController } from './controllers/endpoints.controller';
+import { EventsController } from './controllers/events.controller';
+import { MonitoringController } from './controllers/monitoring.controller';
+import { WebhooksApiExceptionFilter } from './webhooks-api.exception-filter';
+import { WebhooksApiGuard } from './webhooks-api.guard';
+import { DEFAULT_WEBHOOKS_API_PATH, WEBHOOKS_API_HOST_GUARDS, WEBHOOKS_API_OPTIONS, type WebhooksApiModuleOptions } from './webhooks-api.options';
+
+/**
+ * The management REST API (endpoints, events, deliveries, statistics), mounted under
+ * `path` only when the host imports it. Every route runs the host's guards, then resolves
+ * the tenant; everything it reads or changes is that tenant's.
+ *
+ * It uses the services of `WebhooksModule`, which the host imports separately (global by
+ * default; with `isGlobal: false` the API cannot reach them).
+ *
+ * @publicApi
+ */
+@Module({})
+export class WebhooksApiModule {
+  static forRoot(options: WebhooksApiModuleOptions): DynamicModule {
+    const guards = options.guards ?? [];
+    return {
+      module: WebhooksApiModule,
+      imports: [...(options.imports ?? []), RouterModule.register([{ path: options.path ?? DEFAULT_WEBHOOKS_API_PATH, module: WebhooksApiModule }])],
+      controllers: [EndpointsController, EventsController, DeliveriesController, MonitoringController],
+      providers: [
+        { provide: WEBHOOKS_API_OPTIONS, useValue: options },
+        ...guards,
+        { provide: WEBHOOKS_API_HOST_GUARDS, inject: guards, useFactory: (...instances: unknown[]) => instances },
+        WebhooksApiGuard,
+        WebhooksApiExceptionFilter,
+        TenantScopedQueries,
+        EndpointsQueries,
+        EventsQueries,
+        DeliveriesQueries,
+        DeliveryExportReader,
+        DeliveryStatsQueries,
+        QueueStatusQueries,
+        DeliveryExpediter,
+        DeliveryRequeuer,
+        EventReplayer,
+        EndpointTester,
+      ],
+    };
+  }
+}

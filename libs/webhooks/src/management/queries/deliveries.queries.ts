@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { WebhookAttempt } from '../../storage/entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { readPage, type Page } from './keyset-page';
+import { TenantScopedQueries } from './tenant-scoped.queries';
+
+export interface DeliveryFilter {
+  endpointId?: string;
+  eventType?: string;
+  status?: DeliveryStatus;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+}
+
+export interface DeliveryWithAttempts {
+  delivery: WebhookDelivery;
+  attempts: WebhookAttempt[];
+}
+
+export interface FailedDelivery {
+  delivery: WebhookDelivery;
+  endpointUrl: string;
+}
+
+/** Read side of the delivery routes. */
+@Injectable()
+export class DeliveriesQueries {
+  constructor(
+    private readonly scoped: TenantScopedQueries,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** The tenant's deliveries matching the filter, unordered; `d` is the delivery alias. */
+  filtered(tenantId: string, filter: DeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
+    const query = this.scoped.select(WebhookDelivery, 'd', tenantId);
+    if (filter.endpointId) query.andWhere('d.endpointId = :endpointId', { endpointId: filter.endpointId });
+    if (filter.eventType) query.andWhere('d.eventType = :eventType', { eventType: filter.eventType });
+    if (filter.status) query.andWhere('d.status = :status', { status: filter.status });
+    if (filter.from) query.andWhere('d.createdAt >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('d.createdAt < :to', { to: filter.to });
+    return query;
+  }
+
+  list(tenantId: string, filter: DeliveryFilter, page: { limit: number; cursor?: string }): Promise<Page<WebhookDelivery>> {
+    return readPage(this.filtered(tenantId, filter), 'd', page);
+  }
+
+  async detail(tenantId: string, id: string): Promise<DeliveryWithAttempts> {
+    const delivery = await this.scoped.findOwned(WebhookDelivery, tenantId, id, 'delivery');
+    const attempts = await this.dataSource.getRepository(WebhookAttempt).find({ where: { deliveryId: delivery.id }, order: { number: 'ASC', startedAt: 'ASC' } });
+    return { delivery, attempts };
+  }
+
+  /** The most recent dead letters, with the URL they were bound for. */
+  async recentFailures(tenantId: string, limit: number): Promise<FailedDelivery[]> {
+    const rows = await this.scoped
+      .select(WebhookDelivery, 'd', tenantId)
+      .andWhere('d.status = :failed', { failed: DeliveryStatus.Failed })
+      .orderBy('d.updatedAt', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .take(limit)
+      .getMany();
+    const endpointIds = [...new Set(rows.map((row) => row.endpointId))];
+    const endpoints = endpointIds.length
+      ? await this.dataSource.getRepository(WebhookEndpoint).find({ select: { id: true, url: true }, where: endpointIds.map((id) => ({ id })), withDeleted: true })
+      : [];
+    const urls = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint.url]));
+    return rows.map((delivery) => ({ delivery, endpointUrl: urls.get(delivery.endpointId) ?? '' }));
+  }
+}

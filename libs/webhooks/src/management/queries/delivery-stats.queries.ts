@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import type { SelectQueryBuilder } from 'typeorm';
+import { WebhookAttempt } from '../../storage/entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { TenantScopedQueries } from './tenant-scoped.queries';
+
+export interface StatsWindow {
+  from: Date;
+  to: Date;
+  /** Only this endpoint's deliveries. */
+  endpointId?: string;
+}
+
+export interface DeliveryStats {
+  from: Date;
+  to: Date;
+  deliveries: Record<DeliveryStatus, number> & { total: number };
+  successRate: number | null;
+  attempts: number;
+  averageAttempts: number | null;
+  latencyMs: { average: number | null; p50: number | null; p95: number | null };
+  byEventType: Array<{ eventType: string; total: number; succeeded: number; failed: number; successRate: number | null }>;
+  byStatusCode: Array<{ statusCode: number | null; attempts: number }>;
+}
+
+/**
+ * Figures over the deliveries created in a window and their attempts, computed in the
+ * database. Definitions (also in docs/api.md):
+ * - success rate = succeeded / (succeeded + failed); pending, retrying and cancelled ones do not count;
+ * - average attempts = attempts per finished (succeeded or failed) delivery;
+ * - latency = attempt durations; pN is the nearest-rank percentile: the value at rank
+ *   ceil(N/100 × count) of the ascending durations.
+ */
+@Injectable()
+export class DeliveryStatsQueries {
+  constructor(private readonly scoped: TenantScopedQueries) {}
+
+  async compute(tenantId: string, window: StatsWindow): Promise<DeliveryStats> {
+    const [byStatus, finished, byEventType, attemptTotals, byStatusCode] = await Promise.all([
+      this.deliveries(tenantId, window).select('d.status', 'status').addSelect('COUNT(*)', 'count').groupBy('d.status').getRawMany<{ status: DeliveryStatus; count: unknown }>(),
+      this.deliveries(tenantId, window)
+        .select('COUNT(*)', 'count')
+        .addSelect('SUM(d.attemptCount)', 'attempts')
+        .andWhere('d.status IN (:...finishedStatuses)', { finishedStatuses: [DeliveryStatus.Succeeded, DeliveryStatus.Failed] })
+        .getRawOne<{ count: unknown; attempts: unknown }>(),
+      this.deliveries(tenantId, window)
+        .select('d.eventType', 'eventType')
+        .addSelect('COUNT(*)', 'total')
+        .addSelect('SUM(CASE WHEN d.status = :succeededStatus THEN 1 ELSE 0 END)', 'succeeded')
+        .addSelect('SUM(CASE WHEN d.status = :failedStatus THEN 1 ELSE 0 END)', 'failed')
+        .setParameters({ succeededStatus: DeliveryStatus.Succeeded, failedStatus: DeliveryStatus.Failed })
+        .groupBy('d.eventType')
+        .orderBy('d.eventType', 'ASC')
+        .getRawMany<{ eventType: string; total: unknown; succeeded: unknown; failed: unknown }>(),
+      this.attempts(tenantId, window).select('COUNT(*)', 'count').addSelect('SUM(a.durationMs)', 'duration').getRawOne<{ count: unknown; duration: unknown }>(),
+      this.attempts(tenantId, window)
+        .select('a.responseStatus', 'statusCode')
+        .addSelect('COUNT(*)', 'attempts')
+        .groupBy('a.responseStatus')
+        .orderBy('a.responseStatus', 'ASC')
+        .getRawMany<{ statusCode: unknown; attempts: unknown }>(),
+    ]);
+
+    const deliveries = { total: 0, ...Object.fromEntries(Object.values(DeliveryStatus).map((status) => [status, 0])) } as DeliveryStats['deliveries'];
+    for (const row of byStatus) {
+      deliveries[row.status] = Number(row.count);
+      deliveries.total += Number(row.count);
+    }
+    const attemptCount = Number(attemptTotals?.count ?? 0);
+    const finishedCount = Number(finished?.count ?? 0);
+    return {
+      from: window.from,
+      to: window.to,
+      deliveries,
+      successRate: ratio(deliveries.succeeded, deliveries.succeeded + deliveries.failed, 4),
+      attempts: attemptCount,
+      averageAttempts: ratio(Number(finished?.attempts ?? 0), finishedCount, 2),
+      latencyMs: {
+        average: ratio(Number(attemptTotals?.duration ?? 0), attemptCount, 2),
+        p50: await this.durationPercentile(tenantId, window, 50, attemptCount),
+        p95: await this.durationPercentile(tenantId, window, 95, attemptCount),
+      },
+      byEventType: byEventType.map((row) => ({
+        eventType: row.eventType,
+        total: Number(row.total),
+        succeeded: Number(row.succeeded),
+        failed: Number(row.failed),
+        successRate: ratio(Number(row.succeeded), Number(row.succeeded) + Number(row.failed), 4),
+      })),
+      byStatusCode: byStatusCode.map((row) => ({ statusCode: row.statusCode === null ? null : Number(row.statusCode), attempts: Number(row.attempts) })),
+    };
+  }
+
+  /** Nearest-rank percentile of attempt durations, read as the one row at that rank. */
+  private async durationPercentile(tenantId: string, window: StatsWindow, percentile: number, count: number): Promise<number | null> {
+    if (count === 0) return null;
+    const rank = Math.ceil((percentile / 100) * count);
+    const row = await this.attempts(tenantId, window)
+      .select('a.durationMs', 'durationMs')
+      .orderBy('a.durationMs', 'ASC')
+      .offset(rank - 1)
+      .limit(1)
+      .getRawOne<{ durationMs: unknown }>();
+    return row ? Number(row.durationMs) : null;
+  }
+
+  private deliveries(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
+    const query = this.scoped
+      .select(WebhookDelivery, 'd', tenantId)
+      .andWhere('d.createdAt >= :windowFrom', { windowFrom: window.from })
+      .andWhere('d.createdAt <= :windowTo', { windowTo: window.to });
+    if (window.endpointId) query.andWhere('d.endpointId = :windowEndpointId', { windowEndpointId: window.endpointId });
+    return query;
+  }
+
+  private attempts(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
+    return this.deliveries(tenantId, window).innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id');
+  }
+}
+
+function ratio(numerator: number, denominator: number, digits: number): number | null {
+  if (denominator === 0) return null;
+  const scale = 10 ** digits;
+  return Math.round((numerator / denominator) * scale) / scale;
+}

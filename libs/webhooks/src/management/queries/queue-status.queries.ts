@@ -1,0 +1,67 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_QUEUE } from '../../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
+import { TenantScopedQueries } from './tenant-scoped.queries';
+
+export interface QueueStatus {
+  queue: { waiting: number; active: number; delayed: number; failed: number; completed: number; paused: number } | null;
+  backlog: { due: number; oldestDueAgeMs: number | null };
+}
+
+const REDIS_ANSWER_TIMEOUT_MS = 3_000;
+
+/** Bull's job counts (when Bull dispatches) and the tenant's backlog in the database. */
+@Injectable()
+export class QueueStatusQueries {
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
+    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+    private readonly scoped: TenantScopedQueries,
+  ) {}
+
+  async status(tenantId: string, now: Date = new Date()): Promise<QueueStatus> {
+    const [queue, backlog] = await Promise.all([this.queueCounts(), this.backlog(tenantId, now)]);
+    return { queue, backlog };
+  }
+
+  private async queueCounts(): Promise<QueueStatus['queue']> {
+    if (this.options.redis === undefined) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), REDIS_ANSWER_TIMEOUT_MS);
+    });
+    try {
+      const counts = await Promise.race([this.queue.getJobCounts(), timeout]);
+      const paused = await Promise.race([this.queue.getPausedCount(), timeout]);
+      return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, paused };
+    } catch {
+      throw new ServiceUnavailableException('queue: Redis did not answer');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async backlog(tenantId: string, now: Date): Promise<QueueStatus['backlog']> {
+    const row = await this.scoped
+      .select(WebhookDelivery, 'd', tenantId)
+      .select('COUNT(*)', 'due')
+      .addSelect('MIN(d.nextAttemptAt)', 'oldest')
+      .andWhere('d.status IN (:...attemptable)', { attemptable: ATTEMPTABLE_STATUSES })
+      .andWhere('d.nextAttemptAt <= :now', { now })
+      .getRawOne<{ due: unknown; oldest: unknown }>();
+    const due = Number(row?.due ?? 0);
+    const oldest = parseStoredDate(row?.oldest);
+    return { due, oldestDueAgeMs: due > 0 && oldest ? Math.max(0, now.getTime() - oldest.getTime()) : null };
+  }
+}
+
+/** A raw MIN() over a timestamp: a Date (PostgreSQL, MySQL) or SQLite's UTC text. */
+function parseStoredDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+  return null;
+}

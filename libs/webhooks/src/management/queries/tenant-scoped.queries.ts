@@ -1,0 +1,47 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type FindOptionsWhere, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from 'typeorm';
+import type { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import type { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import type { WebhookEvent } from '../../storage/entities/event.entity';
+
+/** The entities that carry a `tenantId`; attempts are reached through their delivery. */
+export type TenantOwned = WebhookEndpoint | WebhookEvent | WebhookDelivery;
+
+/**
+ * Tenant isolation of the management API, in one place: every query the API runs starts
+ * here, with the tenant condition already in it. Callers add theirs with `andWhere` (never
+ * `where`, which would replace it), and must not use the parameter name `scopeTenantId`.
+ * For updates, add conditions as objects (`andWhere({ id })`), which TypeORM escapes.
+ * Another tenant's rows are invisible, so they answer 404 like rows that do not exist.
+ */
+@Injectable()
+export class TenantScopedQueries {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** SELECT over the tenant's rows; soft-deleted endpoints are left out. */
+  select<T extends TenantOwned>(entity: EntityTarget<T>, alias: string, tenantId: string, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {
+    return manager.createQueryBuilder<T>(entity, alias).where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: tenantId });
+  }
+
+  /** UPDATE limited to the tenant's rows. */
+  update<T extends TenantOwned & ObjectLiteral>(
+    entity: EntityTarget<T>,
+    tenantId: string,
+    changes: Parameters<UpdateQueryBuilder<T>['set']>[0],
+    manager: EntityManager = this.dataSource.manager,
+  ): UpdateQueryBuilder<T> {
+    return manager
+      .createQueryBuilder()
+      .update(entity)
+      .set(changes)
+      .where({ tenantId } as FindOptionsWhere<T>);
+  }
+
+  /** The tenant's row with this id, or 404. */
+  async findOwned<T extends TenantOwned>(entity: EntityTarget<T>, tenantId: string, id: string, what: string): Promise<T> {
+    const row = await this.select(entity, 'owned', tenantId).andWhere('owned.id = :id', { id }).getOne();
+    if (!row) throw new NotFoundException(`${what} ${id} not found`);
+    return row;
+  }
+}
