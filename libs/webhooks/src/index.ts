@@ -30,6 +30,7 @@ export {
   EndpointStatus,
 } from './storage/entities';
 export { WEBHOOK_MIGRATIONS } from './storage/migrations';
+export { RetentionCleaner, type RetentionReport } from './storage/retention/retention-cleaner';
 
 // Dispatch
 export { DeliveryReconciler } from './dispatch/delivery.reconciler';

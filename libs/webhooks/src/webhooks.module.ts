@@ -20,6 +20,7 @@ import { PublishFailureCounter } from './publishing/publish-failure.counter';
 import { WebhooksService } from './publishing/webhooks.service';
 import { WEBHOOK_ENTITIES } from './storage/entities';
 import { DeliveriesRepository } from './storage/repositories/deliveries.repository';
+import { RetentionCleaner } from './storage/retention/retention-cleaner';
 import { DeliveryDispatcher } from './dispatch/delivery-dispatcher';
 import { DeliveryReconciler } from './dispatch/delivery.reconciler';
 import { BullDeliveryDispatcher } from './dispatch/bull/bull-delivery.dispatcher';
@@ -62,6 +63,7 @@ const providers: Provider[] = [
   DecoratedMethodsPublisher,
   DomainEventListener,
   DeliveriesRepository,
+  RetentionCleaner,
   DeliveryReconciler,
   BullDeliveryProcessor,
   DeliveryWorker,
@@ -73,7 +75,7 @@ const providers: Provider[] = [
   WebhookActivity,
 ];
 
-const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, DeliveryReconciler, RESOLVED_WEBHOOKS_OPTIONS];
+const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, DeliveryReconciler, RetentionCleaner, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
 const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher];
 

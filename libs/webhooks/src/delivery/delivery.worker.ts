@@ -32,7 +32,6 @@ export interface DeliveryDeadLetteredNotification {
 
 /** Longest per-endpoint timeout accepted; the claim lease must outlast any attempt. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
-const LEASE_MARGIN_MS = 30_000;
 const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
 
 /**
@@ -57,8 +56,7 @@ export class DeliveryWorker {
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
-    const leaseUntil = new Date(now.getTime() + Math.max(this.options.timeoutMs, MAX_ENDPOINT_TIMEOUT_MS) + LEASE_MARGIN_MS);
-    if (!(await this.deliveries.claim(deliveryId, now, leaseUntil))) return this.stepForUnclaimed(deliveryId);
+    if (!(await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs)))) return this.stepForUnclaimed(deliveryId);
 
     const delivery = await this.deliveries.findById(deliveryId);
     const context = delivery && (await this.deliveries.loadContext(delivery));
@@ -67,6 +65,10 @@ export class DeliveryWorker {
       return { kind: 'done' };
     }
     const { event, endpoint } = context;
+    // The lease must outlast this attempt: extend it for an endpoint with a longer timeout.
+    if (endpoint?.timeoutMs && endpoint.timeoutMs > this.options.timeoutMs) {
+      await this.deliveries.extendLease(delivery.id, this.leaseEnd(now, endpoint.timeoutMs));
+    }
     const held = (await this.holdForEndpoint(delivery, endpoint, now)) ?? (await this.holdForTraffic(delivery, endpoint!, now));
     if (held) return held;
 
@@ -108,6 +110,10 @@ export class DeliveryWorker {
       });
     }
     return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt } : { kind: 'done' };
+  }
+
+  private leaseEnd(now: Date, timeoutMs: number): Date {
+    return new Date(now.getTime() + timeoutMs + this.options.claimLeaseMarginMs);
   }
 
   /** Someone else holds it, it is not due yet, or it is finished. */

@@ -23,6 +23,9 @@ export interface ResolvedWebhooksOptions {
   worker: boolean;
   concurrency: number;
   pollIntervalMs: number;
+  queueSettings: WebhooksModuleOptions['queueSettings'];
+  claimLeaseMarginMs: number;
+  enqueueTimeoutMs: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
   listenTo: string[];
@@ -37,6 +40,7 @@ export interface ResolvedWebhooksOptions {
   failureThresholds: number[];
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number } | null;
   autoDisable: { afterFailures: number; minFailingMs: number } | null;
+  retention: { succeededDays: number; failedDays: number; intervalMs: number; batchSize: number } | null;
   maxPayloadBytes: number;
   strict: boolean;
 }
@@ -49,6 +53,9 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
+    queueSettings: options.queueSettings,
+    claimLeaseMarginMs: options.claimLeaseMarginMs ?? 30 * SECOND,
+    enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2 * SECOND,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 30 * SECOND,
     reconcileGraceMs: options.reconcileGraceMs ?? 10 * SECOND,
     listenTo: options.listenTo ?? [],
@@ -68,6 +75,15 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
             failureThreshold: options.circuitBreaker?.failureThreshold ?? 5,
             cooldownMs: options.circuitBreaker?.cooldownMs ?? 30 * SECOND,
             maxCooldownMs: options.circuitBreaker?.maxCooldownMs ?? 10 * MINUTE,
+          },
+    retention:
+      options.retention === false
+        ? null
+        : {
+            succeededDays: options.retention?.succeededDays ?? 90,
+            failedDays: options.retention?.failedDays ?? 120,
+            intervalMs: options.retention?.intervalMs ?? HOUR,
+            batchSize: options.retention?.batchSize ?? 1_000,
           },
     autoDisable:
       options.autoDisable === false

@@ -62,6 +62,21 @@ export interface WebhooksModuleOptions {
   reconcileIntervalMs?: number;
   /** A delivery due for longer than this (ms) without being attempted counts as lost. Default 10 000. */
   reconcileGraceMs?: number;
+  /**
+   * Bull settings of the delivery queue, e.g. `lockDuration` and `stalledInterval` (how soon
+   * the jobs of a worker that died are taken over). Backoff strategies are the library's.
+   */
+  queueSettings?: Omit<NonNullable<QueueOptions['settings']>, 'backoffStrategies'>;
+  /**
+   * A worker holds a delivery for its request timeout plus this margin (ms); past it, the
+   * worker is presumed dead and another one may attempt the delivery. Default 30 000.
+   */
+  claimLeaseMarginMs?: number;
+  /**
+   * Longest wait for the queue when handing it new deliveries, in ms. Past it, publish
+   * returns anyway and the reconciler queues them once Redis answers. Default 2 000.
+   */
+  enqueueTimeoutMs?: number;
   /** Embedded mode: how often the database is polled for due deliveries, in ms. Default 1 000. */
   pollIntervalMs?: number;
   /** How many deliveries one process attempts at the same time. Default 16. */
@@ -97,6 +112,13 @@ export interface WebhooksModuleOptions {
    * has been failing for at least `minFailingMs`. `false` turns it off. Default 10 and 24 h.
    */
   autoDisable?: false | { afterFailures?: number; minFailingMs?: number };
+  /**
+   * Periodic cleanup: succeeded deliveries are removed after `succeededDays` (default 90),
+   * failed and cancelled ones after `failedDays` (default 120), with their attempts and the
+   * events left without deliveries, `batchSize` rows at a time (default 1 000), every
+   * `intervalMs` (default 1 h). `false` turns it off.
+   */
+  retention?: false | { succeededDays?: number; failedDays?: number; intervalMs?: number; batchSize?: number };
   /** Consecutive failure counts at which the host is told (`webhooks.endpoint.failing`). Default [3, 5, 10]. */
   failureThresholds?: number[];
   /** Largest serialized `data` accepted by publish, in bytes. Default 256 KiB. */

@@ -1,7 +1,9 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { DeliveryDispatcher, type DueDelivery } from '../dispatch/delivery-dispatcher';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 
 const PENDING_KEY = Symbol.for('webhooks.outbox.pending');
 
@@ -25,6 +27,7 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly dispatcher: DeliveryDispatcher,
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
   onModuleInit(): void {
@@ -33,10 +36,18 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
 
   async enqueueNow(due: readonly DueDelivery[]): Promise<void> {
     if (due.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    // While Redis is unreachable its client holds commands until it reconnects: do not make
+    // the publisher wait for that; the reconciler queues what is still due.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.options.enqueueTimeoutMs} ms`)), this.options.enqueueTimeoutMs);
+    });
     try {
-      await this.dispatcher.enqueue(due);
+      await Promise.race([this.dispatcher.enqueue(due), timeout]);
     } catch (error) {
       this.logger.warn(`could not queue ${due.length} deliveries, they stay due in the database: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -28,6 +28,7 @@ export function bullQueueOptions(options: ResolvedWebhooksOptions, name: string)
     // Without Redis (embedded mode) the queue is never used: do not let it reach for one.
     ...(options.redis === undefined ? { skipVersionCheck: true } : {}),
     settings: {
+      ...options.queueSettings,
       backoffStrategies: {
         [WEBHOOK_BACKOFF]: (_attemptsMade: number, error: Error) =>
           error instanceof AttemptLaterSignal ? Math.max(0, error.at.getTime() - Date.now()) : UNEXPECTED_FAILURE_RETRY_MS,

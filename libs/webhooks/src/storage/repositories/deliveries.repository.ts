@@ -47,6 +47,12 @@ export class DeliveriesRepository {
     return result.affected === 1;
   }
 
+  async extendLease(deliveryId: string, leaseUntil: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(WebhookDelivery)
+      .update({ id: deliveryId, status: DeliveryStatus.Delivering }, { nextAttemptAt: leaseUntil });
+  }
+
   findById(deliveryId: string): Promise<WebhookDelivery | null> {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
   }
