@@ -23,6 +23,7 @@ type QueryRunnerData = Record<string | symbol, unknown>;
 @Injectable()
 export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
   private readonly logger = new Logger('Webhooks');
+  private queueUnanswered = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,6 +37,12 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
 
   async enqueueNow(due: readonly DueDelivery[]): Promise<void> {
     if (due.length === 0) return;
+    if (this.queueUnanswered) {
+      // The queue did not answer last time: hand over without waiting; the first answer
+      // clears the flag, and the reconciler queues whatever this call loses.
+      void this.dispatcher.enqueue(due).then(() => (this.queueUnanswered = false), () => undefined);
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     // While Redis is unreachable its client holds commands until it reconnects: do not make
     // the publisher wait for that; the reconciler queues what is still due.
@@ -45,6 +52,7 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
     try {
       await Promise.race([this.dispatcher.enqueue(due), timeout]);
     } catch (error) {
+      this.queueUnanswered = true;
       this.logger.warn(`could not queue ${due.length} deliveries, they stay due in the database: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
@@ -57,11 +65,12 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
     pendingOf(runner).push({ depth: transactionDepth(runner), due });
   }
 
-  afterTransactionCommit(event: TransactionCommitEvent): Promise<void> | void {
+  afterTransactionCommit(event: TransactionCommitEvent): void {
     const runner = event.queryRunner;
     if (runner.isTransactionActive) return; // a savepoint was released; the outer transaction decides
     const batches = pendingOf(runner).splice(0);
-    return this.enqueueNow(batches.flatMap((batch) => batch.due));
+    // Not awaited: the caller's transaction call should not wait for the queue.
+    void this.enqueueNow(batches.flatMap((batch) => batch.due));
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {

@@ -19,6 +19,8 @@ export class BullDeliveryProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Connection errors surface as 'error' events; unheard, they would end the process.
+    this.queue.on('error', (error: Error) => this.logger.warn(`queue: ${error.message}`));
     if (this.options.redis === undefined || !this.options.enabled || !this.options.worker) return;
     void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job)).catch((error: Error) => {
       this.logger.error(`delivery worker stopped: ${error.message}`);
