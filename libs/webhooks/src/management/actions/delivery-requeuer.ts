@@ -5,7 +5,7 @@ import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsService } from '../endpoints.service';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
-import { DeliveryExpediter } from './delivery-expediter';
+import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 
 const RECOVER_BATCH = 500;
 
@@ -20,7 +20,7 @@ export class DeliveryRequeuer {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scoped: TenantScopedQueries,
     private readonly endpoints: EndpointsService,
-    private readonly expediter: DeliveryExpediter,
+    private readonly dispatcher: DeliveryDispatcher,
   ) {}
 
   /** Attempts one delivery again now, whatever its outcome so far (not while one runs). */
@@ -34,7 +34,8 @@ export class DeliveryRequeuer {
       .andWhere({ id: delivery.id, status: delivery.status })
       .execute();
     if (result.affected !== 1) throw new ConflictException('delivery changed meanwhile, try again');
-    await this.expediter.expedite([delivery.id], now);
+    // requeue, not enqueue: a retrying delivery already has a delayed Bull job, which is promoted.
+    await this.dispatcher.requeue([{ id: delivery.id, runAt: now }]);
     return { ...delivery, status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now };
   }
 
@@ -72,7 +73,7 @@ export class DeliveryRequeuer {
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
       .andWhere({ id: In(ids), status: DeliveryStatus.Failed })
       .execute();
-    await this.expediter.expedite(ids, now);
+    await this.dispatcher.requeue(ids.map((id) => ({ id, runAt: now })));
     return changed.affected ?? ids.length;
   }
 

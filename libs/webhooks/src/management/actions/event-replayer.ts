@@ -7,7 +7,7 @@ import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint
 import { WebhookEvent } from '../../storage/entities/event.entity';
 import { inTransaction } from '../../storage/transactions';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
-import { DeliveryExpediter } from './delivery-expediter';
+import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 
 /**
  * Sends an event again, as Svix's "resend" does: one new delivery for every endpoint that
@@ -20,7 +20,7 @@ export class EventReplayer {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scoped: TenantScopedQueries,
-    private readonly expediter: DeliveryExpediter,
+    private readonly dispatcher: DeliveryDispatcher,
   ) {}
 
   async replay(tenantId: string, eventId: string): Promise<{ eventId: string; deliveryCount: number }> {
@@ -53,10 +53,12 @@ export class EventReplayer {
         createdAt: now,
         updatedAt: now,
       }));
+      // Ids taken before the insert: TypeORM 1.1 on SQLite may reorder them among the inserted objects.
+      const ids = deliveries.map((delivery) => delivery.id);
       if (deliveries.length > 0) await manager.insert(WebhookDelivery, deliveries);
-      return deliveries.map((delivery) => delivery.id);
+      return ids;
     });
-    await this.expediter.expedite(ids, now);
+    await this.dispatcher.enqueue(ids.map((id) => ({ id, runAt: now })));
     return { eventId: event.id, deliveryCount: ids.length };
   }
 }

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { DeliveryExpediter } from '../actions/delivery-expediter';
 import { DeliveryRequeuer } from '../actions/delivery-requeuer';
 import { EndpointTester } from '../actions/endpoint-tester';
 import { EventReplayer } from '../actions/event-replayer';
@@ -50,7 +49,6 @@ export class WebhooksApiModule {
         DeliveryExportReader,
         DeliveryStatsQueries,
         QueueStatusQueries,
-        DeliveryExpediter,
         DeliveryRequeuer,
         EventReplayer,
         EndpointTester,

@@ -57,7 +57,6 @@ export class DeliveryStatsQueries {
         .select('a.responseStatus', 'statusCode')
         .addSelect('COUNT(*)', 'attempts')
         .groupBy('a.responseStatus')
-        .orderBy('a.responseStatus', 'ASC')
         .getRawMany<{ statusCode: unknown; attempts: unknown }>(),
     ]);
 
@@ -87,7 +86,10 @@ export class DeliveryStatsQueries {
         failed: Number(row.failed),
         successRate: ratio(Number(row.succeeded), Number(row.succeeded) + Number(row.failed), 4),
       })),
-      byStatusCode: byStatusCode.map((row) => ({ statusCode: row.statusCode === null ? null : Number(row.statusCode), attempts: Number(row.attempts) })),
+      // Sorted here: databases disagree on where NULL (no answer) sorts.
+      byStatusCode: byStatusCode
+        .map((row) => ({ statusCode: row.statusCode === null ? null : Number(row.statusCode), attempts: Number(row.attempts) }))
+        .sort((x, y) => (x.statusCode ?? Number.MAX_SAFE_INTEGER) - (y.statusCode ?? Number.MAX_SAFE_INTEGER)),
     };
   }
 

@@ -60,6 +60,9 @@ export class EndpointDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   failingSince: Date | null;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Circuit breaker: deliveries wait until then; null when closed.' })
+  circuitOpenUntil: Date | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
 
@@ -85,6 +88,7 @@ export class EndpointDto {
       metadata: endpoint.metadata,
       consecutiveFailures: endpoint.consecutiveFailures,
       failingSince: endpoint.failingSince,
+      circuitOpenUntil: endpoint.circuitOpenUntil,
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
     };
