@@ -28,29 +28,36 @@ const INVALID_VALUE_CODES = new Set([
 const CONFLICT_CODES = new Set(['23505', 'ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
 /**
- * Keeps the management API's promise of never answering 500 to bad input: database errors a
- * request can provoke become 400, 404 or 409. Anything else is logged (name and message only:
- * never the query, its parameters or a payload) and answers a bare 500.
+ * The HTTP answer for an error thrown under a management route, or null when the error is
+ * unexpected (a 500 to log). Database errors a request can provoke become 400 or 409.
+ */
+export function toClientError(exception: unknown): HttpException | null {
+  if (exception instanceof HttpException) return exception;
+  if (exception instanceof EntityNotFoundError) return new NotFoundException('not found');
+  if (exception instanceof QueryFailedError) {
+    const code = driverCode(exception);
+    if (code && INVALID_VALUE_CODES.has(code)) return new BadRequestException('a value in the request has an invalid format or size');
+    if (code && CONFLICT_CODES.has(code)) return new ConflictException('conflicts with an existing resource');
+  }
+  return null;
+}
+
+/**
+ * Keeps the management API's promise of never answering 500 to bad input (see
+ * `toClientError`). Anything else is logged (name, driver code and message only: never the
+ * query, its parameters or a payload) and answers a bare 500.
  */
 @Catch()
 export class WebhooksApiExceptionFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('WebhooksApi');
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    super.catch(this.toHttpException(exception), host);
-  }
-
-  private toHttpException(exception: unknown): HttpException {
-    if (exception instanceof HttpException) return exception;
-    if (exception instanceof EntityNotFoundError) return new NotFoundException('not found');
-    if (exception instanceof QueryFailedError) {
-      const code = driverCode(exception);
-      if (code && INVALID_VALUE_CODES.has(code)) return new BadRequestException('a value in the request has an invalid format or size');
-      if (code && CONFLICT_CODES.has(code)) return new ConflictException('conflicts with an existing resource');
-    }
+    const clientError = toClientError(exception);
+    if (clientError) return super.catch(clientError, host);
     const error = exception instanceof Error ? exception : new Error(String(exception));
-    this.logger.error(`unexpected ${error.name}${exception instanceof QueryFailedError ? ` (${driverCode(exception) ?? 'no code'})` : ''}: ${error.message}`);
-    return new InternalServerErrorException();
+    const code = exception instanceof QueryFailedError ? ` (${driverCode(exception) ?? 'no code'})` : '';
+    this.logger.error(`unexpected ${error.name}${code}: ${error.message}`);
+    super.catch(new InternalServerErrorException(), host);
   }
 }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
+import { EntityNotFoundError, QueryFailedError } from 'typeorm';
+import { toClientError } from './webhooks-api.exception-filter';
+
+const dbError = (code: string) => new QueryFailedError('SELECT 1 WHERE id = $1', ['secret-payload'], Object.assign(new Error('driver says no'), { code }));
+
+describe('toClientError', () => {
+  it('passes HTTP exceptions through unchanged', () => {
+    const error = new NotFoundException('endpoint x not found');
+    expect(toClientError(error)).toBe(error);
+  });
+
+  it.each(['22P02', '22001', '22007', 'ER_DATA_TOO_LONG', 'ER_TRUNCATED_WRONG_VALUE', 'SQLITE_MISMATCH'])('maps the invalid-value driver code %s to 400', (code) => {
+    expect(toClientError(dbError(code))).toBeInstanceOf(BadRequestException);
+  });
+
+  it.each(['23505', 'ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE'])('maps the unique-violation code %s to 409', (code) => {
+    expect(toClientError(dbError(code))).toBeInstanceOf(ConflictException);
+  });
+
+  it('maps EntityNotFoundError to 404', () => {
+    expect(toClientError(new EntityNotFoundError('WebhookEndpoint', { id: 'x' }))).toBeInstanceOf(NotFoundException);
+  });
+
+  it('leaves other errors to the 500 path, and never echoes the query parameters', () => {
+    expect(toClientError(dbError('08006'))).toBeNull();
+    expect(toClientError(new Error('boom'))).toBeNull();
+    expect(JSON.stringify(toClientError(dbError('22P02'))?.getResponse())).not.toContain('secret-payload');
+  });
+});
