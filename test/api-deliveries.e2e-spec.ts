@@ -92,6 +92,7 @@ describe('management API: events and deliveries on PostgreSQL + Bull', () => {
       ['a missing type', { data: {} }, /type/],
       ['a type of the wrong type', { type: 7, data: {} }, /type/],
       ['a malformed type', { type: 'Invoice Paid!', data: {} }, /type/],
+      ['a type outside the catalog', { type: 'invoice.burned', data: {} }, /type: unknown event type .*invoice\.burned/],
       ['missing data', { type: 'invoice.paid' }, /data/],
       ['data that is an array', { type: 'invoice.paid', data: [1, 2] }, /data/],
       ['data that is a string', { type: 'invoice.paid', data: 'x' }, /data/],

@@ -1,5 +1,6 @@
-import { Body, Get, Headers, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Get, Headers, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
+import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { WebhooksService } from '../../../publishing/webhooks.service';
 import { EventReplayer } from '../../actions/event-replayer';
 import { EventsQueries } from '../../queries/events.queries';
@@ -18,17 +19,25 @@ const NOT_FOUND = ApiNotFoundResponse({ description: 'No such event for this ten
 export class EventsController {
   constructor(
     private readonly webhooks: WebhooksService,
+    private readonly catalog: EventTypeCatalog,
     private readonly queries: EventsQueries,
     private readonly replayer: EventReplayer,
   ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Publish an event', description: "Creates one delivery per endpoint of the tenant subscribed to the type." })
+  @ApiOperation({
+    summary: 'Publish an event',
+    description: 'Creates one delivery per endpoint of the tenant subscribed to the type, which must be in the catalog (when there is one).',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Publishing again with the same key returns the first event and sends nothing new (1 to 255 characters).' })
   @ApiAcceptedResponse({ type: PublishResultDto })
   @ApiPayloadTooLargeResponse({ description: '`data` is larger than the configured limit.' })
   publish(@ApiTenant() tenantId: string, @Body() body: PublishEventDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<PublishResultDto> {
+    // Callers of the API publish catalog types only (when the host keeps a catalog); code in
+    // the host may publish any type through WebhooksService.
+    const catalog = this.catalog.list();
+    if (catalog.length > 0 && !this.catalog.has(body.type)) throw new BadRequestException(`type: unknown event type "${body.type.slice(0, 255)}"`);
     return this.webhooks.publish(body.type, body.data, { tenantId, idempotencyKey });
   }
 
