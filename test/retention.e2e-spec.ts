@@ -55,7 +55,7 @@ describe.each(BACKEND_ROWS)('retention cleanup on %s', (_label, backendFactory) 
       const eventId = randomUUID();
       const deliveryId = randomUUID();
       ids.set(row.label, { eventId, deliveryId });
-      await dataSource.getRepository(WebhookEvent).insert({ id: eventId, type: 'invoice.paid', tenantId: null, data: { row: row.label }, idempotencyKey: null, createdAt: ago(row.eventDaysAgo) });
+      await dataSource.getRepository(WebhookEvent).insert({ id: eventId, type: 'invoice.paid', tenantId: null, data: { row: row.label } as object, idempotencyKey: null, createdAt: ago(row.eventDaysAgo) });
       await dataSource.getRepository(WebhookDelivery).insert({
         id: deliveryId,
         eventId,

@@ -10,6 +10,7 @@ export type {
   ExponentialRetrySchedule,
   EventTypeDefinition,
   OutboundPolicyOptions,
+  HealthOptions,
 } from './options/webhooks-options.interface';
 export { DEFAULT_RETRY_SCHEDULE } from './options/resolved-options';
 
@@ -54,7 +55,8 @@ export type { WebhooksApiModuleOptions, TenantResolver } from './management/api/
 export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './management/api/webhooks-api.openapi';
 
 // Operations
-export { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
+export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
+export type { SuccessRateStatus } from './operations/health/success-rate';
 
 // Receiving side
 export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type VerifiedWebhook } from './receiving/verify-webhook';

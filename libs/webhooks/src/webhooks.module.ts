@@ -35,7 +35,8 @@ import { InMemoryRateLimiter } from './delivery/rate-limit/in-memory-rate-limite
 import { RedisRateLimiter } from './delivery/rate-limit/redis-rate-limiter';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { EndpointsService } from './management/endpoints.service';
-import { WebhooksHealthIndicator } from './operations/webhooks.health-indicator';
+import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
+import { OperationsQueries } from './operations/operations.queries';
 import { WebhookActivity } from './operations/webhook-activity';
 
 const providers: Provider[] = [
@@ -72,6 +73,7 @@ const providers: Provider[] = [
   WebhookHttpClient,
   EndpointsService,
   WebhooksHealthIndicator,
+  OperationsQueries,
   WebhookActivity,
 ];
 

@@ -9,7 +9,10 @@ export class HealthController {
     private readonly webhooks: WebhooksHealthIndicator,
   ) {}
 
-  /** 200 when the database and Redis answer; 503 (Terminus) when either does not. */
+  /**
+   * 200 `ok`; 200 `degraded` when the recent delivery success rate is low; 503 when the
+   * database or Redis does not answer or the backlog is late (see docs/operations.md).
+   */
   @Get()
   @HealthCheck()
   check() {

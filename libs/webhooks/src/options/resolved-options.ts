@@ -1,5 +1,6 @@
 import type {
   EventTypeDefinition,
+  HealthOptions,
   RetrySchedule,
   WebhooksModuleOptions,
 } from './webhooks-options.interface';
@@ -43,6 +44,7 @@ export interface ResolvedWebhooksOptions {
   retention: { succeededDays: number; failedDays: number; intervalMs: number; batchSize: number } | null;
   maxPayloadBytes: number;
   strict: boolean;
+  health: Required<HealthOptions>;
 }
 
 export function resolveWebhooksOptions(options: WebhooksModuleOptions): ResolvedWebhooksOptions {
@@ -91,5 +93,11 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
         : { afterFailures: options.autoDisable?.afterFailures ?? 10, minFailingMs: options.autoDisable?.minFailingMs ?? 24 * HOUR },
     maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
     strict: options.strict ?? false,
+    health: {
+      maxBacklogLagMs: options.health?.maxBacklogLagMs ?? 5 * MINUTE,
+      successRateWindowMs: options.health?.successRateWindowMs ?? 15 * MINUTE,
+      healthySuccessRate: options.health?.healthySuccessRate ?? 0.95,
+      degradedSuccessRate: options.health?.degradedSuccessRate ?? 0.8,
+    },
   };
 }

@@ -42,6 +42,29 @@ export interface OutboundPolicyOptions {
   allowedNetworks?: string[];
 }
 
+/** Thresholds of `WebhooksHealthIndicator`. */
+export interface HealthOptions {
+  /**
+   * The indicator is down when the oldest due delivery has waited longer than this, in ms:
+   * workers are missing, stuck or too few. Default 300 000 (5 min).
+   */
+  maxBacklogLagMs?: number;
+  /**
+   * How far back the delivery success rate looks, in ms. It counts deliveries, not attempts:
+   * those that succeeded or failed for good in the window, and those waiting for a retry
+   * after a failed attempt in it. Default 900 000 (15 min).
+   */
+  successRateWindowMs?: number;
+  /** A success rate at or above this (0 to 1) is healthy. Default 0.95. */
+  healthySuccessRate?: number;
+  /**
+   * At or above this (0 to 1) and below `healthySuccessRate` the success rate is degraded;
+   * below it, unhealthy. Either way the indicator reports `degraded`, never down: failing
+   * receivers are not an outage of the sender. Default 0.8.
+   */
+  degradedSuccessRate?: number;
+}
+
 /** Options of `WebhooksModule.forRoot` / `forRootAsync`. */
 export interface WebhooksModuleOptions {
   /**
@@ -128,4 +151,6 @@ export interface WebhooksModuleOptions {
    * listener reaches the caller. Default false: it is logged and counted instead.
    */
   strict?: boolean;
+  /** Thresholds of the health indicator (backlog lag, success rate). */
+  health?: HealthOptions;
 }
