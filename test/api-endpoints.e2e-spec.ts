@@ -9,9 +9,9 @@ import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/ba
 const VALID_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe.each([
-  [postgresWithBull.label, postgresWithBull],
-  [sqliteEmbedded.label, sqliteEmbedded],
-])('management API: endpoints on %s', (_label, backendFactory) => {
+  [postgresWithBull.label, postgresWithBull, false],
+  [`${sqliteEmbedded.label}, behind the host's own global ValidationPipe`, sqliteEmbedded, true],
+])('management API: endpoints on %s', (_label, backendFactory, hostValidationPipe) => {
   let backend: TestBackend;
   let app: INestApplication;
   let a: ApiClient;
@@ -28,7 +28,7 @@ describe.each([
 
   beforeAll(async () => {
     backend = await backendFactory.create();
-    app = await startApiApp({ database: backend.database, withoutRedis: backend.withoutRedis, webhooks: { pollIntervalMs: 100 } });
+    app = await startApiApp({ database: backend.database, withoutRedis: backend.withoutRedis, webhooks: { pollIntervalMs: 100 }, hostValidationPipe });
     a = await ApiClient.of(app, 'key-tenant-a');
     b = a.as('key-tenant-b');
     dataSource = app.get(DataSource);

@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext, type INestApplication, type Provider, type Type } from '@nestjs/common';
+import { Injectable, UnauthorizedException, ValidationPipe, type CanActivate, type ExecutionContext, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -36,6 +36,8 @@ export interface ApiFixtureOptions {
   /** Providers of the API module replaced by test doubles. */
   overrides?: Array<{ provide: Type<unknown>; useClass: Type<unknown> }>;
   providers?: Provider[];
+  /** Also run a global ValidationPipe of the host's own (as the demo does) before the API's. */
+  hostValidationPipe?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startApiApp(options: ApiFixtureOptions): Promise<INestAppl
   });
   for (const override of options.overrides ?? []) builder = builder.overrideProvider(override.provide).useClass(override.useClass);
   const app = (await builder.compile()).createNestApplication({ logger: ['error', 'warn'] });
+  if (options.hostValidationPipe) app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   return app;
