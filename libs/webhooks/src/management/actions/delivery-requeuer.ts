@@ -1,6 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsService } from '../endpoints.service';
@@ -17,7 +16,6 @@ const RECOVER_BATCH = 500;
 @Injectable()
 export class DeliveryRequeuer {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scoped: TenantScopedQueries,
     private readonly endpoints: EndpointsService,
     private readonly dispatcher: DeliveryDispatcher,
@@ -27,7 +25,7 @@ export class DeliveryRequeuer {
   async retry(tenantId: string, deliveryId: string): Promise<WebhookDelivery> {
     const delivery = await this.scoped.findOwned(WebhookDelivery, tenantId, deliveryId, 'delivery');
     if (delivery.status === DeliveryStatus.Delivering) throw new ConflictException('delivery is being attempted right now');
-    await this.assertDeliverable(delivery.endpointId);
+    await this.assertDeliverable(tenantId, delivery.endpointId);
     const now = new Date();
     const result = await this.scoped
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
@@ -46,7 +44,7 @@ export class DeliveryRequeuer {
    */
   async recover(tenantId: string, endpointId: string, since: Date): Promise<number> {
     await this.endpoints.get(endpointId, { tenantId });
-    await this.assertDeliverable(endpointId);
+    await this.assertDeliverable(tenantId, endpointId);
     const until = new Date();
     let after: { createdAt: Date; id: string } | null = null;
     let count = 0;
@@ -78,8 +76,8 @@ export class DeliveryRequeuer {
   }
 
   /** A deleted endpoint cannot receive, and a disabled one would fail them again at once. */
-  private async assertDeliverable(endpointId: string): Promise<void> {
-    const endpoint = await this.dataSource.getRepository(WebhookEndpoint).findOne({ where: { id: endpointId }, withDeleted: true });
+  private async assertDeliverable(tenantId: string, endpointId: string): Promise<void> {
+    const endpoint = await this.scoped.select(WebhookEndpoint, 'endpoint', tenantId).withDeleted().andWhere('endpoint.id = :endpointId', { endpointId }).getOne();
     if (!endpoint || endpoint.deletedAt) throw new ConflictException('the endpoint was deleted');
     if (endpoint.status === EndpointStatus.Disabled) throw new ConflictException('the endpoint is disabled: enable it first');
   }

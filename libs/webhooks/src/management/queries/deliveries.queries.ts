@@ -67,7 +67,7 @@ export class DeliveriesQueries {
       .getMany();
     const endpointIds = [...new Set(rows.map((row) => row.endpointId))];
     const endpoints = endpointIds.length
-      ? await this.dataSource.getRepository(WebhookEndpoint).find({ select: { id: true, url: true }, where: endpointIds.map((id) => ({ id })), withDeleted: true })
+      ? await this.scoped.select(WebhookEndpoint, 'endpoint', tenantId).withDeleted().andWhere('endpoint.id IN (:...endpointIds)', { endpointIds }).getMany()
       : [];
     const urls = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint.url]));
     return rows.map((delivery) => ({ delivery, endpointUrl: urls.get(delivery.endpointId) ?? '' }));
