@@ -39,6 +39,7 @@ export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 // Delivery: notifications the host can listen to
 export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
 export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
+export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './delivery/outbound/host-resolver';
 export { generateWebhookSecret } from './delivery/signing/webhook-secret';
 
 // Management

@@ -34,6 +34,7 @@ import { RateLimiter } from './delivery/rate-limit/rate-limiter';
 import { InMemoryRateLimiter } from './delivery/rate-limit/in-memory-rate-limiter';
 import { RedisRateLimiter } from './delivery/rate-limit/redis-rate-limiter';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
+import { WEBHOOKS_DNS_LOOKUP } from './delivery/outbound/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { OperationsQueries } from './operations/operations.queries';
@@ -41,6 +42,7 @@ import { WebhookActivity } from './operations/webhook-activity';
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
+  { provide: WEBHOOKS_DNS_LOOKUP, inject: [RESOLVED_WEBHOOKS_OPTIONS], useFactory: (options: ResolvedWebhooksOptions) => options.resolveHost },
   BullDeliveryDispatcher,
   EmbeddedDeliveryDispatcher,
   {

@@ -4,6 +4,7 @@ import type {
   RetrySchedule,
   WebhooksModuleOptions,
 } from './webhooks-options.interface';
+import { systemResolver, type HostResolver } from '../delivery/outbound/host-resolver';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -38,6 +39,7 @@ export interface ResolvedWebhooksOptions {
   userAgent: string;
   allowHttp: boolean;
   allowedNetworks: string[];
+  resolveHost: HostResolver;
   failureThresholds: number[];
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number } | null;
   autoDisable: { afterFailures: number; minFailingMs: number } | null;
@@ -69,6 +71,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     userAgent: options.userAgent ?? LIBRARY_USER_AGENT,
     allowHttp: options.outbound?.allowHttp ?? false,
     allowedNetworks: options.outbound?.allowedNetworks ?? [],
+    resolveHost: options.outbound?.resolveHost ?? systemResolver,
     failureThresholds: options.failureThresholds ?? [3, 5, 10],
     circuitBreaker:
       options.circuitBreaker === false

@@ -40,6 +40,12 @@ export interface OutboundPolicyOptions {
    * receiver on loopback in tests, or an internal network. Default: none.
    */
   allowedNetworks?: string[];
+  /**
+   * Resolves endpoint hostnames when the HTTP client connects; the address policy is applied
+   * to every address it returns. Default: the system resolver (`dns.lookup`). For custom DNS
+   * and for tests that simulate DNS answers.
+   */
+  resolveHost?: (hostname: string) => Promise<string[]>;
 }
 
 /** Thresholds of `WebhooksHealthIndicator`. */

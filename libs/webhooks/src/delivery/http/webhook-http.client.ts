@@ -6,7 +6,8 @@ import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { AttemptResult } from '../retry/attempt-outcome';
 import { OutboundAddressPolicy } from '../outbound/address-policy';
 import { bareHostname } from '../outbound/endpoint-url';
-import { guardedLookup, type LookupFunction } from '../outbound/guarded-lookup';
+import { guardedLookup } from '../outbound/guarded-lookup';
+import { WEBHOOKS_DNS_LOOKUP, type HostResolver } from '../outbound/host-resolver';
 
 /** Receivers answer with a short acknowledgement; more than this is cut and not read. */
 export const MAX_RESPONSE_BODY_BYTES = 10 * 1024;
@@ -28,12 +29,15 @@ export class WebhookHttpClient implements OnModuleDestroy {
   private readonly agent: Agent;
   private readonly policy: OutboundAddressPolicy;
 
-  constructor(@Inject(RESOLVED_WEBHOOKS_OPTIONS) options: ResolvedWebhooksOptions) {
+  constructor(
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) options: ResolvedWebhooksOptions,
+    @Inject(WEBHOOKS_DNS_LOOKUP) resolve: HostResolver,
+  ) {
     this.policy = new OutboundAddressPolicy(options.allowedNetworks);
-    this.agent = WebhookHttpClient.createAgent(this.policy);
+    this.agent = WebhookHttpClient.createAgent(this.policy, resolve);
   }
 
-  static createAgent(policy: OutboundAddressPolicy, resolve?: LookupFunction): Agent {
+  static createAgent(policy: OutboundAddressPolicy, resolve?: HostResolver): Agent {
     return new Agent({
       connections: 32,
       keepAliveTimeout: 30_000,

@@ -1,14 +1,10 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { OutboundAddressPolicy } from './address-policy';
+import { systemResolver, type HostResolver } from './host-resolver';
+
+export { systemResolver, type HostResolver } from './host-resolver';
 
 export const MAX_ENDPOINT_URL_LENGTH = 2048;
-
-/** Resolves a hostname to every address it has; replaceable in tests. */
-export type HostResolver = (hostname: string) => Promise<string[]>;
-
-export const systemResolver: HostResolver = async (hostname) =>
-  (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /** `[::1]` → `::1`: URL keeps the brackets of IPv6 literals. */
 export function bareHostname(url: URL): string {

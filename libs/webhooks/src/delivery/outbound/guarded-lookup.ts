@@ -1,5 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import type { OutboundAddressPolicy } from './address-policy';
+import { systemResolver, type HostResolver } from './host-resolver';
 
 type LookupCallback = (
   error: NodeJS.ErrnoException | null,
@@ -18,20 +20,24 @@ export class OutboundAddressRefusedError extends Error {
  * A `lookup` for `net.connect` that drops the addresses the policy refuses. It runs at
  * connect time, on the answer the socket really uses, so a hostname that resolved to a
  * public address when the endpoint was created and to a private one now (DNS rebinding)
- * is refused.
+ * is refused before any connection is attempted.
  */
-export function guardedLookup(policy: OutboundAddressPolicy, resolve: LookupFunction = dnsLookup as LookupFunction): LookupFunction {
+export function guardedLookup(policy: OutboundAddressPolicy, resolve: HostResolver = systemResolver): LookupFunction {
   return (hostname, options, callback) => {
-    resolve(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '');
-      const all = addresses as LookupAddress[];
-      const usable = all.filter((entry) => policy.refusalReason(entry.address) === null);
-      if (usable.length === 0) {
-        const reason = all.length > 0 ? policy.refusalReason(all[0].address) : 'no address';
-        return callback(new OutboundAddressRefusedError(`refused to connect to ${hostname}: ${reason}`), '');
-      }
-      if (options.all) return callback(null, usable);
-      callback(null, usable[0].address, usable[0].family);
-    });
+    resolve(hostname).then(
+      (answer) => {
+        const all = answer
+          .map((address) => ({ address, family: isIP(address) }))
+          .filter((entry) => !options.family || entry.family === 0 || entry.family === options.family);
+        const usable = all.filter((entry) => policy.refusalReason(entry.address) === null);
+        if (usable.length === 0) {
+          const reason = all.length > 0 ? policy.refusalReason(all[0].address) : 'no address';
+          return callback(new OutboundAddressRefusedError(`refused to connect to ${hostname}: ${reason}`), '');
+        }
+        if (options.all) return callback(null, usable);
+        callback(null, usable[0].address, usable[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
   };
 }
