@@ -10,6 +10,7 @@ import { demoWebhooksOptions } from './config/demo-webhooks.options';
 import { DemoEndpointsModule } from './endpoints/demo-endpoints.module';
 import { HealthModule } from './health/health.module';
 import { InvoicesModule } from './invoices/invoices.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ReceiverModule } from './receiver/receiver.module';
@@ -37,6 +38,7 @@ export class AppModule {
         ReceiverModule,
         DemoEndpointsModule,
         HealthModule,
+        MetricsModule,
         NotificationsModule,
       ],
       providers: [{ provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) }],

@@ -11,6 +11,7 @@ export type {
   EventTypeDefinition,
   OutboundPolicyOptions,
   HealthOptions,
+  MetricsOptions,
 } from './options/webhooks-options.interface';
 export { DEFAULT_RETRY_SCHEDULE } from './options/resolved-options';
 
@@ -58,6 +59,7 @@ export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './ma
 // Operations
 export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
 export type { SuccessRateStatus } from './operations/health/success-rate';
+export { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 
 // Receiving side
 export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type VerifiedWebhook } from './receiving/verify-webhook';

@@ -37,6 +37,7 @@ import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { WEBHOOKS_DNS_LOOKUP } from './delivery/outbound/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
+import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 import { OperationsQueries } from './operations/operations.queries';
 import { WebhookActivity } from './operations/webhook-activity';
 
@@ -75,11 +76,12 @@ const providers: Provider[] = [
   WebhookHttpClient,
   EndpointsService,
   WebhooksHealthIndicator,
+  WebhooksMetrics,
   OperationsQueries,
   WebhookActivity,
 ];
 
-const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, DeliveryReconciler, RetentionCleaner, RESOLVED_WEBHOOKS_OPTIONS];
+const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
 const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher];
 

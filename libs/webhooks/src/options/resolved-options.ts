@@ -1,6 +1,7 @@
 import type {
   EventTypeDefinition,
   HealthOptions,
+  MetricsOptions,
   RetrySchedule,
   WebhooksModuleOptions,
 } from './webhooks-options.interface';
@@ -47,6 +48,7 @@ export interface ResolvedWebhooksOptions {
   maxPayloadBytes: number;
   strict: boolean;
   health: Required<HealthOptions>;
+  metrics: MetricsOptions;
 }
 
 export function resolveWebhooksOptions(options: WebhooksModuleOptions): ResolvedWebhooksOptions {
@@ -102,5 +104,6 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
       healthySuccessRate: options.health?.healthySuccessRate ?? 0.95,
       degradedSuccessRate: options.health?.degradedSuccessRate ?? 0.8,
     },
+    metrics: { registry: options.metrics?.registry },
   };
 }

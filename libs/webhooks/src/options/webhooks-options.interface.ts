@@ -1,4 +1,5 @@
 import type { QueueOptions } from 'bull';
+import type { Registry } from 'prom-client';
 
 /** A retry schedule given as the delay before each attempt (attempt 1 first). */
 export interface RetryDelaysSchedule {
@@ -69,6 +70,16 @@ export interface HealthOptions {
    * receivers are not an outage of the sender. Default 0.8.
    */
   degradedSuccessRate?: number;
+}
+
+/** Where `WebhooksMetrics` registers its Prometheus metrics. */
+export interface MetricsOptions {
+  /**
+   * A prom-client `Registry` of the host's (e.g. prom-client's global `register`), so one
+   * scrape serves the host's metrics and the library's. Default: a registry of the library's
+   * own, served by `WebhooksMetrics.metrics()`.
+   */
+  registry?: Registry;
 }
 
 /** Options of `WebhooksModule.forRoot` / `forRootAsync`. */
@@ -159,4 +170,6 @@ export interface WebhooksModuleOptions {
   strict?: boolean;
   /** Thresholds of the health indicator (backlog lag, success rate). */
   health?: HealthOptions;
+  /** Prometheus metrics. */
+  metrics?: MetricsOptions;
 }
