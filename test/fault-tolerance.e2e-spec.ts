@@ -154,7 +154,11 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
 
   it('deliveries committed by a process that dies before queueing them are sent by the reconciler', async () => {
     // Redis that accepts connections and never answers: the process commits, then hangs queueing.
-    const blackhole: Server = createServer((socket: Socket) => socket.on('error', () => undefined));
+    const held = new Set<Socket>();
+    const blackhole: Server = createServer((socket: Socket) => {
+      held.add(socket);
+      socket.on('error', () => undefined);
+    });
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     const receiver = await TestReceiver.start();
     const queuePrefix = uniqueName('outbox');
@@ -192,6 +196,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
     } finally {
       await app?.close();
       await receiver.close();
+      for (const socket of held) socket.destroy();
       await new Promise<void>((resolve) => blackhole.close(() => resolve()));
     }
   }, 120_000);
