@@ -41,7 +41,16 @@ export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
 export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
 export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './delivery/outbound/host-resolver';
-export { generateWebhookSecret } from './delivery/signing/webhook-secret';
+export { generateWebhookSecret, maskWebhookSecret } from './delivery/signing/webhook-secret';
+export { generateEd25519SigningKey, publicKeyOf, type Ed25519SigningKeyPair } from './delivery/signing/ed25519-signing-key';
+export {
+  findSigningSecretProblem,
+  generateSigningSecret,
+  signatureSchemeOf,
+  verificationKeyOf,
+  type SignatureScheme,
+} from './delivery/signing/signing-secret';
+export { rotateSecrets, DEFAULT_MAX_PREVIOUS_SECRETS, type RotatedSecrets } from './delivery/signing/secret-rotation';
 
 // Management
 export {

@@ -72,7 +72,10 @@ export class DeliveryWorker {
     const held = (await this.holdForEndpoint(delivery, endpoint, now)) ?? (await this.holdForTraffic(delivery, endpoint!, now));
     if (held) return held;
 
-    const request = buildWebhookRequest({ event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent }, now);
+    const request = buildWebhookRequest(
+      { event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },
+      now,
+    );
     const result = await this.http.post({
       url: endpoint!.url,
       body: request.body,

@@ -1,9 +1,11 @@
+import { createHmac, verify } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { verifyWebhook } from '../receiving/verify-webhook';
 import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { hmacSignature } from './signing/webhook-signature';
+import { decodeEd25519PublicKey, generateEd25519SigningKey } from './signing/ed25519-signing-key';
+import { hmacSignature, signedPayload } from './signing/webhook-signature';
 import { decodeWebhookSecret } from './signing/webhook-secret';
 import { buildEnvelope, buildWebhookRequest, signingSecrets } from './webhook-request.builder';
 
@@ -45,8 +47,8 @@ function makeDelivery(): WebhookDelivery {
   return { id: 'd5d5d5d5-2222-4b4b-9c9c-000000000002' } as WebhookDelivery;
 }
 
-function build(endpoint: WebhookEndpoint, now: Date, event: WebhookEvent = makeEvent()) {
-  return buildWebhookRequest({ event, endpoint, delivery: makeDelivery(), userAgent: 'Test-Agent/1' }, now);
+function build(endpoint: WebhookEndpoint, now: Date, event: WebhookEvent = makeEvent(), legacySignatureHeader = false) {
+  return buildWebhookRequest({ event, endpoint, delivery: makeDelivery(), userAgent: 'Test-Agent/1', legacySignatureHeader }, now);
 }
 
 function v1(secret: string, id: string, timestamp: number, body: string): string {
@@ -190,5 +192,60 @@ describe('buildWebhookRequest', () => {
         expect(request.recordedHeaders[name.toLowerCase()]).toBe('[redacted]');
       },
     );
+  });
+
+  describe('ed25519 endpoints', () => {
+    const { signingKey, publicKey } = generateEd25519SigningKey();
+
+    it('sign v1a, verifiable with the public key alone', () => {
+      const request = build(makeEndpoint({ secret: signingKey }), NOW);
+      const timestamp = Math.floor(NOW.getTime() / 1000);
+      const signature = request.headers['webhook-signature'];
+      expect(signature).toMatch(/^v1a,[A-Za-z0-9+/]{86}==$/);
+      const content = signedPayload({ id: makeEvent().id, timestamp, body: request.body });
+      expect(verify(null, content, decodeEd25519PublicKey(publicKey), Buffer.from(signature.slice(4), 'base64'))).toBe(true);
+      expect(verifyWebhook(request.body, request.headers, publicKey, { now: () => NOW }).id).toBe(makeEvent().id);
+    });
+
+    it('sign with the previous HMAC secret too while it overlaps', () => {
+      const endpoint = makeEndpoint({ secret: signingKey, previousSecrets: [{ secret: PREVIOUS, expiresAt: '2030-03-05T00:00:00.000Z' }] });
+      const request = build(endpoint, NOW);
+      expect(request.headers['webhook-signature'].split(' ').map((entry) => entry.split(',')[0])).toEqual(['v1a', 'v1']);
+      expect(verifyWebhook(request.body, request.headers, PREVIOUS, { now: () => NOW }).id).toBe(makeEvent().id);
+    });
+
+    it('never send the legacy HMAC header: there is no shared secret', () => {
+      const request = build(makeEndpoint({ secret: signingKey, legacySignatureHeader: true }), NOW, makeEvent(), true);
+      expect(request.headers['x-webhook-signature']).toBeUndefined();
+    });
+  });
+
+  describe('legacy X-Webhook-Signature', () => {
+    const legacy = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+
+    it('is not sent by default', () => {
+      expect(build(makeEndpoint(), NOW).headers['x-webhook-signature']).toBeUndefined();
+    });
+
+    it('is sent when the endpoint asks for it, as the hex HMAC of the raw body', () => {
+      const request = build(makeEndpoint({ legacySignatureHeader: true }), NOW);
+      expect(request.headers['x-webhook-signature']).toBe(legacy(request.body));
+      expect(request.recordedHeaders['x-webhook-signature']).toBe(legacy(request.body));
+    });
+
+    it('is sent to every HMAC endpoint when the module asks for it', () => {
+      const request = build(makeEndpoint({ legacySignatureHeader: false }), NOW, makeEvent(), true);
+      expect(request.headers['x-webhook-signature']).toBe(legacy(request.body));
+    });
+
+    it('is the same on every attempt: it signs the body only', () => {
+      const endpoint = makeEndpoint({ legacySignatureHeader: true });
+      expect(build(endpoint, NOW).headers['x-webhook-signature']).toBe(build(endpoint, LATER).headers['x-webhook-signature']);
+    });
+
+    it('replaces a custom header of the same name', () => {
+      const request = build(makeEndpoint({ legacySignatureHeader: true, headers: { 'X-Webhook-Signature': 'forged' } }), NOW);
+      expect(request.headers['x-webhook-signature']).toBe(legacy(request.body));
+    });
   });
 });

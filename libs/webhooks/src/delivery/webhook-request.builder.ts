@@ -1,7 +1,8 @@
 import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { SignatureHeaders, signatureHeader } from './signing/webhook-signature';
+import { isEd25519SigningKey } from './signing/ed25519-signing-key';
+import { LEGACY_SIGNATURE_HEADER, legacySignature, SignatureHeaders, signatureHeader } from './signing/webhook-signature';
 
 /** The JSON body every endpoint receives. */
 export interface WebhookEnvelope {
@@ -44,7 +45,14 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: Date): string[] {
  * idempotency key across retries; `webhook-timestamp` is the time of this attempt.
  */
 export function buildWebhookRequest(
-  input: { event: WebhookEvent; endpoint: WebhookEndpoint; delivery: WebhookDelivery; userAgent: string },
+  input: {
+    event: WebhookEvent;
+    endpoint: WebhookEndpoint;
+    delivery: WebhookDelivery;
+    userAgent: string;
+    /** Send the legacy `X-Webhook-Signature` to every HMAC endpoint (module option). */
+    legacySignatureHeader?: boolean;
+  },
   now: Date = new Date(),
 ): BuiltWebhookRequest {
   const { event, endpoint, delivery } = input;
@@ -60,6 +68,8 @@ export function buildWebhookRequest(
     'x-webhook-event': event.type,
     'x-webhook-delivery': delivery.id,
   };
+  const legacy = (input.legacySignatureHeader || endpoint.legacySignatureHeader) && !isEd25519SigningKey(endpoint.secret);
+  if (legacy) ours[LEGACY_SIGNATURE_HEADER] = legacySignature(endpoint.secret, body);
   // Custom headers come first so none of them can replace a signature or an id.
   const headers = { ...lowerCaseKeys(custom), ...ours };
   const recordedHeaders = { ...maskCredentials(lowerCaseKeys(custom)), ...ours };

@@ -40,6 +40,7 @@ export interface ResolvedWebhooksOptions {
   userAgent: string;
   allowHttp: boolean;
   allowedNetworks: string[];
+  legacySignatureHeader: boolean;
   resolveHost: HostResolver;
   failureThresholds: number[];
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number } | null;
@@ -73,6 +74,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     userAgent: options.userAgent ?? LIBRARY_USER_AGENT,
     allowHttp: options.outbound?.allowHttp ?? false,
     allowedNetworks: options.outbound?.allowedNetworks ?? [],
+    legacySignatureHeader: options.legacySignatureHeader ?? false,
     resolveHost: options.outbound?.resolveHost ?? systemResolver,
     failureThresholds: options.failureThresholds ?? [3, 5, 10],
     circuitBreaker:

@@ -141,6 +141,12 @@ export interface WebhooksModuleOptions {
   /** Outbound address policy (SSRF protection). */
   outbound?: OutboundPolicyOptions;
   /**
+   * Also send `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the
+   * endpoint's secret string, to every HMAC endpoint: for receivers written to that older
+   * convention. Endpoints can also turn it on one by one. Default false.
+   */
+  legacySignatureHeader?: boolean;
+  /**
    * Per-endpoint circuit breaker, shared by all workers through the database: after
    * `failureThreshold` consecutive failed attempts the endpoint's deliveries wait
    * `cooldownMs` (doubling on each failed probe, up to `maxCooldownMs`) without spending

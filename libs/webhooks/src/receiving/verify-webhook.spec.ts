@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import { signatureHeader } from '../delivery/signing/webhook-signature';
-import { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './verify-webhook';
+import { generateEd25519SigningKey } from '../delivery/signing/ed25519-signing-key';
+import { InvalidWebhookSecretError } from '../delivery/signing/webhook-secret';
+import { hmacSignature, signatureHeader } from '../delivery/signing/webhook-signature';
+import { MAX_SIGNATURE_ENTRIES, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './verify-webhook';
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 0x11).toString('base64');
 const OLD_SECRET = 'whsec_' + Buffer.alloc(32, 0x22).toString('base64');
@@ -261,5 +263,112 @@ describe('verifyWebhook', () => {
     expect(verificationError(() => verifyWebhook(body, headers, OTHER_SECRET, options)).name).toBe(
       'WebhookVerificationError',
     );
+  });
+
+  describe('ed25519 (v1a)', () => {
+    const ed = generateEd25519SigningKey();
+    const other = generateEd25519SigningKey();
+
+    it('verifies a v1a signature with the whpk_ public key', () => {
+      const { body, headers } = signed({ secrets: [ed.signingKey] });
+      expect(headers['webhook-signature']).toMatch(/^v1a,/);
+      expect(verifyWebhook(body, headers, ed.publicKey, options).id).toBe(ID);
+    });
+
+    it('refuses a v1a signature under another public key', () => {
+      const { body, headers } = signed({ secrets: [ed.signingKey] });
+      expect(verificationError(() => verifyWebhook(body, headers, other.publicKey, options)).message).toBe('no signature matches');
+    });
+
+    it('refuses a tampered body, id or timestamp', () => {
+      const { body, headers } = signed({ secrets: [ed.signingKey] });
+      expect(() => verifyWebhook(body.replace('4200', '4201'), headers, ed.publicKey, options)).toThrow('no signature matches');
+      expect(() => verifyWebhook(body, { ...headers, 'webhook-id': 'evt_x' }, ed.publicKey, options)).toThrow('no signature matches');
+      expect(() => verifyWebhook(body, { ...headers, 'webhook-timestamp': String(NOW_SECONDS + 1) }, ed.publicKey, options)).toThrow('no signature matches');
+    });
+
+    it('does not accept a v1a signature relabelled v1, nor a v1 relabelled v1a', () => {
+      const ed25519 = signed({ secrets: [ed.signingKey] });
+      const relabelled = ed25519.headers['webhook-signature'].replace(/^v1a,/, 'v1,');
+      expect(() => verifyWebhook(ed25519.body, { ...ed25519.headers, 'webhook-signature': relabelled }, [ed.publicKey, SECRET], options)).toThrow('no signature matches');
+      const hmac = signed();
+      const asV1a = hmac.headers['webhook-signature'].replace(/^v1,/, 'v1a,');
+      expect(() => verifyWebhook(hmac.body, { ...hmac.headers, 'webhook-signature': asV1a }, [ed.publicKey, SECRET], options)).toThrow('no signature matches');
+    });
+
+    it('accepts a mix of secrets and public keys, either entry matching', () => {
+      const { body, headers } = signed({ secrets: [ed.signingKey, OLD_SECRET] });
+      expect(verifyWebhook(body, headers, [OTHER_SECRET, ed.publicKey], options).id).toBe(ID);
+      expect(verifyWebhook(body, headers, [OLD_SECRET, other.publicKey], options).id).toBe(ID);
+    });
+
+    it('refuses to verify with the signing key: receivers hold the public key only', () => {
+      const { body, headers } = signed({ secrets: [ed.signingKey] });
+      expect(() => verifyWebhook(body, headers, ed.signingKey, options)).toThrow(InvalidWebhookSecretError);
+    });
+  });
+
+  describe('hostile headers', () => {
+    it('refuses repeated headers that Node or fetch joined with ", "', () => {
+      const { body, headers } = signed();
+      const joined = `${headers['webhook-signature']}, ${headers['webhook-signature']}`;
+      expect(verificationError(() => verifyWebhook(body, { ...headers, 'webhook-signature': joined }, SECRET, options)).message).toBe(
+        'duplicate webhook-signature header',
+      );
+      const bag = new Headers({ 'webhook-id': ID, 'webhook-timestamp': headers['webhook-timestamp'] });
+      bag.append('webhook-timestamp', headers['webhook-timestamp']);
+      bag.set('webhook-signature', headers['webhook-signature']);
+      expect(verificationError(() => verifyWebhook(body, bag, SECRET, options)).message).toBe('duplicate webhook-timestamp header');
+    });
+
+    it(`refuses more than ${MAX_SIGNATURE_ENTRIES} signature entries`, () => {
+      const { body, headers } = signed();
+      const many = Array.from({ length: MAX_SIGNATURE_ENTRIES }, () => `v1,${Buffer.alloc(32).toString('base64')}`);
+      expect(verifyWebhook(body, { ...headers, 'webhook-signature': [...many.slice(1), headers['webhook-signature']].join(' ') }, SECRET, options).id).toBe(ID);
+      expect(verificationError(() => verifyWebhook(body, { ...headers, 'webhook-signature': [...many, headers['webhook-signature']].join(' ') }, SECRET, options)).message).toBe(
+        'webhook-signature has too many entries',
+      );
+    });
+
+    it('ignores entries that are not base64, and entries without a version', () => {
+      const { body, headers } = signed();
+      const header = ['v1,not*base64', 'v1', ',abc', 'v1a,???', 'v1,=', headers['webhook-signature']].join(' ');
+      expect(verifyWebhook(body, { ...headers, 'webhook-signature': header }, SECRET, options).id).toBe(ID);
+    });
+
+    it('refuses a header value that is not text', () => {
+      const { body, headers } = signed();
+      expect(verificationError(() => verifyWebhook(body, { ...headers, 'webhook-id': 42 as unknown as string }, SECRET, options)).message).toBe(
+        'webhook-id header is not text',
+      );
+    });
+  });
+
+  describe('bodies', () => {
+    it('accepts a Uint8Array', () => {
+      const { body, headers } = signed();
+      expect(verifyWebhook(new TextEncoder().encode(body), headers, SECRET, options).id).toBe(ID);
+    });
+
+    it('signs the exact bytes: invalid UTF-8 is not repaired into a match', () => {
+      const bytes = Buffer.from([0x7b, 0x7d, 0xff]);
+      const headers = {
+        'webhook-id': ID,
+        'webhook-timestamp': String(NOW_SECONDS),
+        'webhook-signature': `v1,${hmacSignature(Buffer.alloc(32, 0x11), { id: ID, timestamp: NOW_SECONDS, body: bytes.toString('utf8') })}`,
+      };
+      expect(verificationError(() => verifyWebhook(bytes, headers, SECRET, options)).message).toBe('no signature matches');
+    });
+  });
+
+  describe('keys given', () => {
+    it('refuses an empty list as a configuration error', () => {
+      const { body, headers } = signed();
+      expect(() => verifyWebhook(body, headers, [], options)).toThrow(InvalidWebhookSecretError);
+    });
+
+    it('refuses an unusable secret before looking at the request', () => {
+      expect(() => verifyWebhook('', {}, 'whsec_short', options)).toThrow(InvalidWebhookSecretError);
+    });
   });
 });

@@ -32,7 +32,8 @@ export class InvalidWebhookSecretError extends Error {
   override readonly name = 'InvalidWebhookSecretError';
 }
 
-/** `whsec_abcd…wxyz`: enough to tell two secrets apart, not enough to use one. */
+/** `whsec_…wxyz` (or `whsk_…wxyz`): enough to tell two secrets apart, not enough to use one. */
 export function maskWebhookSecret(secret: string): string {
-  return `${SECRET_PREFIX}…${secret.slice(-4)}`;
+  const prefix = /^wh[a-z]{2,3}_/.exec(secret)?.[0] ?? SECRET_PREFIX;
+  return `${prefix}…${secret.slice(-4)}`;
 }

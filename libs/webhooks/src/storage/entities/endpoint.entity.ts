@@ -40,6 +40,10 @@ export class WebhookEndpoint {
   @JsonColumn()
   previousSecrets: PreviousSecret[];
 
+  /** Also send the legacy `X-Webhook-Signature: sha256=<hex>` header (HMAC endpoints only). */
+  @Column({ type: 'boolean', default: false })
+  legacySignatureHeader: boolean;
+
   @Column({ type: 'simple-enum', enum: EndpointStatus, default: EndpointStatus.Active })
   status: EndpointStatus;
 

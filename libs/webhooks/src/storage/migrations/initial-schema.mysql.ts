@@ -21,6 +21,7 @@ export function mysqlUp(uuid: MysqlUuidType): string[] {
       "`eventTypes` json NOT NULL",
       "`secret` varchar(512) NOT NULL",
       "`previousSecrets` json NOT NULL",
+      "`legacySignatureHeader` tinyint NOT NULL DEFAULT 0",
       "`status` enum ('active', 'disabled', 'paused') NOT NULL DEFAULT 'active'",
       "`disabledReason` varchar(255) NULL",
       "`headers` json NULL",

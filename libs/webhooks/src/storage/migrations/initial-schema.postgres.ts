@@ -12,6 +12,7 @@ export const POSTGRES_UP: readonly string[] = [
     "eventTypes" json NOT NULL,
     "secret" character varying(512) NOT NULL,
     "previousSecrets" json NOT NULL,
+    "legacySignatureHeader" boolean NOT NULL DEFAULT false,
     "status" "webhook_endpoints_status_enum" NOT NULL DEFAULT 'active',
     "disabledReason" character varying(255),
     "headers" json,
