@@ -10,6 +10,8 @@ export type {
   ExponentialRetrySchedule,
   EventTypeDefinition,
   OutboundPolicyOptions,
+  SecretEncryptionOptions,
+  SecretEncryptionKey,
   HealthOptions,
   MetricsOptions,
 } from './options/webhooks-options.interface';
@@ -33,6 +35,8 @@ export {
 } from './storage/entities';
 export { WEBHOOK_MIGRATIONS } from './storage/migrations';
 export { RetentionCleaner, type RetentionReport } from './storage/retention/retention-cleaner';
+export { EndpointSecretsReencryptor, type ReencryptionReport } from './storage/secrets/endpoint-secrets.reencryptor';
+export { SecretEncryptionConfigError, StoredSecretError } from './storage/secrets/secret-cipher';
 
 // Dispatch
 export { DeliveryReconciler } from './dispatch/delivery.reconciler';

@@ -34,6 +34,8 @@ import { RateLimiter } from './delivery/rate-limit/rate-limiter';
 import { InMemoryRateLimiter } from './delivery/rate-limit/in-memory-rate-limiter';
 import { RedisRateLimiter } from './delivery/rate-limit/redis-rate-limiter';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
+import { SecretEncryptionInstaller } from './storage/secrets/secret-encryption.installer';
+import { EndpointSecretsReencryptor } from './storage/secrets/endpoint-secrets.reencryptor';
 import { WEBHOOKS_DNS_LOOKUP } from './delivery/outbound/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
@@ -43,6 +45,8 @@ import { WebhookActivity } from './operations/webhook-activity';
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
+  SecretEncryptionInstaller,
+  EndpointSecretsReencryptor,
   { provide: WEBHOOKS_DNS_LOOKUP, inject: [RESOLVED_WEBHOOKS_OPTIONS], useFactory: (options: ResolvedWebhooksOptions) => options.resolveHost },
   BullDeliveryDispatcher,
   EmbeddedDeliveryDispatcher,
@@ -81,7 +85,7 @@ const providers: Provider[] = [
   WebhookActivity,
 ];
 
-const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, RESOLVED_WEBHOOKS_OPTIONS];
+const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
 const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher];
 

@@ -5,6 +5,7 @@ import type {
   RetrySchedule,
   WebhooksModuleOptions,
 } from './webhooks-options.interface';
+import type { SecretEncryptionOptions } from './webhooks-options.interface';
 import { systemResolver, type HostResolver } from '../delivery/outbound/host-resolver';
 
 const SECOND = 1000;
@@ -40,6 +41,7 @@ export interface ResolvedWebhooksOptions {
   userAgent: string;
   allowHttp: boolean;
   allowedNetworks: string[];
+  secretEncryption: SecretEncryptionOptions | null;
   legacySignatureHeader: boolean;
   resolveHost: HostResolver;
   failureThresholds: number[];
@@ -74,6 +76,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     userAgent: options.userAgent ?? LIBRARY_USER_AGENT,
     allowHttp: options.outbound?.allowHttp ?? false,
     allowedNetworks: options.outbound?.allowedNetworks ?? [],
+    secretEncryption: options.secretEncryption ?? null,
     legacySignatureHeader: options.legacySignatureHeader ?? false,
     resolveHost: options.outbound?.resolveHost ?? systemResolver,
     failureThresholds: options.failureThresholds ?? [3, 5, 10],

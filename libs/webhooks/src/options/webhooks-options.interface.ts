@@ -32,6 +32,23 @@ export interface EventTypeDefinition {
   example?: unknown;
 }
 
+/** One key of the secret encryption key ring. */
+export interface SecretEncryptionKey {
+  /** Stored next to every value it encrypts: 1 to 32 letters, digits, `_` or `-`. */
+  id: string;
+  /** base64 of 32 random bytes, e.g. from `openssl rand -base64 32`. */
+  key: string;
+}
+
+/** Encryption at rest of endpoint secrets (AES-256-GCM). */
+export interface SecretEncryptionOptions {
+  /**
+   * The key ring. The first key encrypts every secret written from now on; every key listed
+   * decrypts. To rotate: put a new key first and keep the old ones until no row uses them.
+   */
+  keys: SecretEncryptionKey[];
+}
+
 /** Where outbound requests may go. Blocks every non-public address unless listed. */
 export interface OutboundPolicyOptions {
   /** Accept `http://` endpoint URLs. Meant for development and tests only. Default false. */
@@ -140,6 +157,12 @@ export interface WebhooksModuleOptions {
   userAgent?: string;
   /** Outbound address policy (SSRF protection). */
   outbound?: OutboundPolicyOptions;
+  /**
+   * Encrypts endpoint secrets at rest with AES-256-GCM. Required when `NODE_ENV` is
+   * `production` (the module refuses to start without it). Elsewhere, without it, secrets
+   * are stored in plaintext marked `plain:` and a warning is logged once.
+   */
+  secretEncryption?: SecretEncryptionOptions;
   /**
    * Also send `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, keyed with the
    * endpoint's secret string, to every HMAC endpoint: for receivers written to that older

@@ -1,6 +1,7 @@
 import { Column, DeleteDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 import type { RetrySchedule } from '../../options/webhooks-options.interface';
+import { endpointSecretTransformer, previousSecretsTransformer } from '../secrets/endpoint-secret.transformer';
 
 export enum EndpointStatus {
   Active = 'active',
@@ -34,10 +35,14 @@ export class WebhookEndpoint {
   @JsonColumn()
   eventTypes: string[];
 
-  @Column({ type: 'varchar', length: 512 })
+  /**
+   * `whsec_…` (HMAC, `v1,` signatures) or `whsk_…` (ed25519 signing key, `v1a,` signatures).
+   * Encrypted at rest by the transformer: the column holds `enc:v1:…` (or `plain:…` without a key).
+   */
+  @Column({ type: 'varchar', length: 512, transformer: endpointSecretTransformer })
   secret: string;
 
-  @JsonColumn()
+  @Column({ type: 'json', transformer: previousSecretsTransformer })
   previousSecrets: PreviousSecret[];
 
   /** Also send the legacy `X-Webhook-Signature: sha256=<hex>` header (HMAC endpoints only). */

@@ -1,0 +1,57 @@
+import type { ValueTransformer } from 'typeorm';
+import type { PreviousSecret } from '../entities/endpoint.entity';
+import type { SecretCipher } from './secret-cipher';
+
+// NOTE: TypeORM builds column transformers from decorators, once per process, with no way
+// to reach the module that owns a DataSource. The module installs its cipher here when it
+// starts; every WebhooksModule alive in the process must therefore use the same keys.
+let installed: { cipher: SecretCipher; holders: number } | null = null;
+
+/**
+ * Makes `cipher` the one the endpoint columns use until the returned release function has
+ * been called by every holder. Throws when another module holds a cipher with other keys.
+ */
+export function installSecretCipher(cipher: SecretCipher): () => void {
+  if (installed && !installed.cipher.sameAs(cipher)) {
+    throw new Error(
+      'WebhooksModule: another WebhooksModule in this process uses different secretEncryption settings; ' +
+        'endpoint secrets are encrypted with one key ring per process',
+    );
+  }
+  installed = installed ? { cipher: installed.cipher, holders: installed.holders + 1 } : { cipher, holders: 1 };
+  let released = false;
+  return () => {
+    if (released || !installed) return;
+    released = true;
+    installed = installed.holders > 1 ? { cipher: installed.cipher, holders: installed.holders - 1 } : null;
+  };
+}
+
+/** The cipher in use, or null when no WebhooksModule is running. */
+export function installedSecretCipher(): SecretCipher | null {
+  return installed?.cipher ?? null;
+}
+
+// Without a running module (a script reading the entities directly) values pass unchanged:
+// a sealed value then cannot sign (it is not base64), so nothing is sent with it by mistake.
+const seal = (secret: string): string => installed?.cipher.seal(secret) ?? secret;
+const open = (stored: string): string => installed?.cipher.open(stored) ?? stored;
+
+/** `WebhookEndpoint.secret`: sealed on write, opened on read; the rest of the code sees plain secrets. */
+export const endpointSecretTransformer: ValueTransformer = {
+  to: (value: unknown) => (typeof value === 'string' ? seal(value) : value),
+  from: (value: unknown) => (typeof value === 'string' ? open(value) : value),
+};
+
+/** `WebhookEndpoint.previousSecrets`: each entry's secret sealed and opened, the entries copied. */
+export const previousSecretsTransformer: ValueTransformer = {
+  to: (value: unknown) => mapSecrets(value, seal),
+  from: (value: unknown) => mapSecrets(value, open),
+};
+
+function mapSecrets(value: unknown, convert: (secret: string) => string): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((entry: PreviousSecret) =>
+    entry && typeof entry === 'object' && typeof entry.secret === 'string' ? { ...entry, secret: convert(entry.secret) } : entry,
+  );
+}
