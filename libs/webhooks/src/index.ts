@@ -75,4 +75,14 @@ export type { SuccessRateStatus } from './operations/health/success-rate';
 export { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 
 // Receiving side
-export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions, type VerifiedWebhook } from './receiving/verify-webhook';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type VerifyWebhookOptions,
+  type VerifiedWebhook,
+  type WebhookHeaders,
+} from './receiving/verify-webhook';
+export { WebhookReceiverModule } from './receiving/webhook-receiver.module';
+export { WebhookSignatureGuard, DuplicateWebhookException } from './receiving/webhook-signature.guard';
+export { ReceivedWebhook } from './receiving/received-webhook.decorator';
+export type { WebhookReceiverOptions, WebhookKeys, WebhookRequest } from './receiving/webhook-receiver.options';
