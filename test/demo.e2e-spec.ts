@@ -48,6 +48,7 @@ function demoConfig(databaseUrl: string, overrides: Partial<DemoConfig> = {}): D
     endpointUrls: [],
     endpointSecret: generateWebhookSecret(),
     endpointSecretGenerated: true,
+    apiKeys: { 'key-of-a': 'tenant-a', 'key-of-b': 'tenant-b' },
     ...overrides,
   };
 }
@@ -118,6 +119,29 @@ describe('demo app', () => {
     const received = await waitFor(() => receivedOfType(demo.url, 'payment.verified'), { what: 'payment.verified at the receiver' });
     expect(received).toMatchObject({ type: 'payment.verified', verified: true, data: verified.body });
     expect(typeof received.id).toBe('string');
+  }, TIMEOUT);
+
+  it('serves the management API behind its API keys, one tenant per key, and the OpenAPI document', async () => {
+    const noKey = await fetch(`${demo.url}/webhooks/endpoints`);
+    expect(noKey.status).toBe(401);
+    const wrongKey = await fetch(`${demo.url}/webhooks/endpoints`, { headers: { 'x-api-key': 'key-of-c' } });
+    expect(wrongKey.status).toBe(401);
+
+    const created = await fetch(`${demo.url}/webhooks/endpoints`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'key-of-a', 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `${demo.url}${RECEIVER_PATH}`, eventTypes: ['invoice.paid'] }),
+    });
+    expect(created.status).toBe(201);
+    const endpoint = (await created.json()) as { id: string; secret: string };
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    const asB = await fetch(`${demo.url}/webhooks/endpoints/${endpoint.id}`, { headers: { 'x-api-key': 'key-of-b' } });
+    expect(asB.status).toBe(404);
+    const asA = await fetch(`${demo.url}/webhooks/endpoints/${endpoint.id}`, { headers: { 'x-api-key': 'key-of-a' } });
+    expect(asA.status).toBe(200);
+
+    const document = (await (await fetch(`${demo.url}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/webhooks/endpoints', '/webhooks/deliveries/export', '/webhooks/stats']));
   }, TIMEOUT);
 
   it('sends invoice.created from the decorated controller route', async () => {
@@ -227,6 +251,7 @@ describe('demo config', () => {
       endpointUrls: ['http://127.0.0.1:3000/receiver/hook'],
       endpointSecret: secret,
       endpointSecretGenerated: true,
+      apiKeys: {},
     });
   });
 
@@ -238,6 +263,7 @@ describe('demo config', () => {
       WEBHOOKS_ENABLED: 'false',
       DEMO_ENDPOINTS: 'https://a.example/hook, https://b.example/hook',
       DEMO_ENDPOINT_SECRET: secret,
+      DEMO_API_KEYS: 'k1:tenant-a, k2:tenant-b',
       WEBHOOKS_ROLE: 'worker',
       WEBHOOKS_QUEUE_PREFIX: 'q1',
       WEBHOOKS_CONCURRENCY: '8',
@@ -253,6 +279,7 @@ describe('demo config', () => {
       endpointUrls: ['https://a.example/hook', 'https://b.example/hook'],
       endpointSecret: secret,
       endpointSecretGenerated: false,
+      apiKeys: { k1: 'tenant-a', k2: 'tenant-b' },
     });
   });
 
@@ -267,6 +294,7 @@ describe('demo config', () => {
     expect(() => loadDemoConfig({ DATABASE_URL: 'mysql://x' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ PORT: 'eighty' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ WEBHOOKS_ROLE: 'both' })).toThrow(/WEBHOOKS_ROLE/);
+    expect(() => loadDemoConfig({ DEMO_API_KEYS: 'no-tenant' })).toThrow(/DEMO_API_KEYS/);
     expect(() => loadDemoConfig({ WEBHOOKS_CONCURRENCY: '0' })).toThrow(/WEBHOOKS_CONCURRENCY/);
     expect(() => loadDemoConfig({ PORT: '0' })).toThrow(DemoConfigError);
     expect(() => loadDemoConfig({ DEMO_ENDPOINT_SECRET: 'plain' })).toThrow(DemoConfigError);

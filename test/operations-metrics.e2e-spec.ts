@@ -212,6 +212,7 @@ describe('metrics: the demo serves GET /metrics', () => {
       endpointUrls: [],
       endpointSecret: generateWebhookSecret(),
       endpointSecretGenerated: true,
+      apiKeys: {},
     };
     app = await createDemoApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');

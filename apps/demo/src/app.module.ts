@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ReceiverModule } from './receiver/receiver.module';
+import { demoApiModule } from './api/demo-api.module';
 
 /** The demo host app. Built from an explicit config so tests can pass theirs. */
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         NotificationsModule,
+        ...(config.role !== 'worker' && Object.keys(config.apiKeys).length > 0 ? [demoApiModule()] : []),
       ],
       providers: [{ provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) }],
     };

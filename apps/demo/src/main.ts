@@ -18,6 +18,9 @@ async function bootstrap(): Promise<void> {
   logger.log(`receiver: POST ${base}${RECEIVER_PATH}`);
   logger.log(`received: GET  ${base}/receiver/received`);
   logger.log(`health:   GET  ${base}/health`);
+  const tenants = [...new Set(Object.values(config.apiKeys))];
+  if (tenants.length > 0) logger.log(`API:      ${base}/webhooks (header x-api-key; tenants ${tenants.join(', ')}), OpenAPI at ${base}/docs`);
+  else logger.log('API:      off; set DEMO_API_KEYS=key:tenant,... to mount the management API and /docs');
 }
 
 function describeRedis(config: DemoConfig): string {

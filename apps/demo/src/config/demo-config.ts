@@ -26,6 +26,8 @@ export interface DemoConfig {
   endpointSecret: string;
   /** True when `endpointSecret` was generated at start (it then lives in memory only). */
   endpointSecretGenerated: boolean;
+  /** Management API keys and the tenant each one acts for; empty: the API is not mounted. */
+  apiKeys: Record<string, string>;
 }
 
 export type DemoEnvironment = Record<string, string | undefined>;
@@ -53,8 +55,11 @@ export class DemoConfigError extends Error {
  * - `WEBHOOKS_ENABLED` (default true; `false` or `0` disables)
  * - `DEMO_ENDPOINTS`: comma-separated URLs (default: the demo's own receiver; set but empty: none)
  * - `DEMO_ENDPOINT_SECRET`: `whsec_…` secret of those endpoints (default: generated, kept in memory)
+ * - `DEMO_API_KEYS`: `key:tenant` pairs, comma-separated, for the management API (default: none,
+ *   and then the API is not mounted: the demo ships no credentials of its own)
  */
 export function loadDemoConfig(env: DemoEnvironment = process.env, generateSecret: () => string = generateWebhookSecret): DemoConfig {
+  const apiKeys = parseApiKeys(env.DEMO_API_KEYS);
   const port = parsePort(env.PORT);
   const secret = env.DEMO_ENDPOINT_SECRET?.trim();
   if (secret && !secret.startsWith('whsec_')) throw new DemoConfigError('DEMO_ENDPOINT_SECRET must start with "whsec_"');
@@ -70,7 +75,20 @@ export function loadDemoConfig(env: DemoEnvironment = process.env, generateSecre
       env.DEMO_ENDPOINTS === undefined ? [ownReceiverUrl(port)] : env.DEMO_ENDPOINTS.split(',').map((url) => url.trim()).filter(Boolean),
     endpointSecret: secret || generateSecret(),
     endpointSecretGenerated: !secret,
+    apiKeys,
   };
+}
+
+/** `key:tenant,key2:tenant2`; absent or empty: no key. */
+export function parseApiKeys(value: string | undefined): Record<string, string> {
+  if (!value?.trim()) return {};
+  const keys: Record<string, string> = {};
+  for (const pair of value.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    const [key, tenant, ...rest] = pair.split(':').map((part) => part.trim());
+    if (!key || !tenant || rest.length > 0) throw new DemoConfigError(`DEMO_API_KEYS entries must be key:tenant, got "${pair}"`);
+    keys[key] = tenant;
+  }
+  return keys;
 }
 
 /** The demo's own receiver on loopback. */
