@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+import type { WebhooksService } from '../../libs/webhooks/src';
+import { eventData, EVENT_TYPE } from './workload';
+
+/** Publishes `count` events as fast as `concurrency` callers can; resolves when all returned. */
+export async function publishAll(webhooks: WebhooksService, count: number, concurrency: number): Promise<{ deliveries: number }> {
+  let next = 0;
+  let deliveries = 0;
+  const caller = async () => {
+    while (next < count) {
+      const result = await webhooks.publish(EVENT_TYPE, eventData(next++));
+      deliveries += result.deliveryCount;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, caller));
+  return { deliveries };
+}
+
+export interface PacedPublishing {
+  /** Event id → `performance.now()` when its publish call started. */
+  calledAt: Map<string, number>;
+  /** Duration of each publish call, in ms. */
+  callMs: number[];
+  /** Calls that could not start on time because `maxInFlight` calls were still open. */
+  lateStarts: number;
+  failures: number;
+  elapsedMs: number;
+}
+
+/**
+ * Publishes at a steady `perSecond` for `durationMs` (open loop: a call starts when it is due,
+ * whether or not earlier calls returned, up to `maxInFlight` open calls).
+ */
+export async function publishAtRate(
+  webhooks: WebhooksService,
+  perSecond: number,
+  durationMs: number,
+  maxInFlight: number,
+): Promise<PacedPublishing> {
+  const total = Math.round((perSecond * durationMs) / 1000);
+  const paced: PacedPublishing = { calledAt: new Map(), callMs: [], lateStarts: 0, failures: 0, elapsedMs: 0 };
+  const open = new Set<Promise<void>>();
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
+    while (sent < due) {
+      if (open.size >= maxInFlight) {
+        paced.lateStarts++;
+        await Promise.race(open);
+        continue;
+      }
+      const i = sent++;
+      const calledAt = performance.now();
+      const call: Promise<void> = webhooks
+        .publish(EVENT_TYPE, eventData(i))
+        .then((result) => {
+          paced.calledAt.set(result.eventId!, calledAt);
+          paced.callMs.push(performance.now() - calledAt);
+        })
+        .catch(() => void paced.failures++)
+        .finally(() => open.delete(call));
+      open.add(call);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(open);
+  paced.elapsedMs = performance.now() - start;
+  return paced;
+}
