@@ -116,13 +116,12 @@ export class WebhooksService {
         createdAt: now,
         updatedAt: now,
       }));
+    // Taken before inserting: TypeORM may write generated values back onto the inserted objects.
+    const due = deliveries.map((delivery) => ({ id: delivery.id, runAt: now }));
     for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
       await manager.insert(WebhookDelivery, deliveries.slice(i, i + INSERT_CHUNK));
     }
-    return {
-      result: { eventId, deliveryCount: deliveries.length, duplicate: false },
-      due: deliveries.map((delivery) => ({ id: delivery.id, runAt: now })),
-    };
+    return { result: { eventId, deliveryCount: deliveries.length, duplicate: false }, due };
   }
 
   private async findByIdempotencyKey(manager: EntityManager, tenantId: string | null, idempotencyKey: string): Promise<PublishResult | null> {
