@@ -6,6 +6,7 @@ import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { WebhookDelivery } from '../storage/entities/delivery.entity';
 import { ATTEMPTABLE_STATUSES } from '../storage/repositories/deliveries.repository';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 1_000;
 
@@ -18,8 +19,7 @@ const BATCH = 1_000;
 @Injectable()
 export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private readonly task = new PeriodicTask<number>('reconcile', this.logger);
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -29,19 +29,16 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled || !this.options.worker || this.options.reconcileIntervalMs <= 0) return;
-    this.timer = setInterval(() => void this.reconcileOnce().catch((error: Error) => this.logger.warn(`reconcile failed: ${error.message}`)), this.options.reconcileIntervalMs);
-    this.timer.unref();
+    this.task.start(this.options.reconcileIntervalMs, () => this.reconcile(new Date()));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Queues due deliveries older than the grace period; returns how many were handed over. */
   reconcileOnce(now: Date = new Date()): Promise<number> {
-    this.running ??= this.reconcile(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.runOnce(() => this.reconcile(now));
   }
 
   private async reconcile(now: Date): Promise<number> {

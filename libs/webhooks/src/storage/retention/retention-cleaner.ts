@@ -6,6 +6,7 @@ import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEvent } from '../entities/event.entity';
+import { PeriodicTask } from '../../common/periodic-task';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -22,8 +23,7 @@ export interface RetentionReport {
 @Injectable()
 export class RetentionCleaner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<RetentionReport>;
+  private readonly task = new PeriodicTask<RetentionReport>('retention cleanup', this.logger);
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -33,18 +33,15 @@ export class RetentionCleaner implements OnApplicationBootstrap, OnModuleDestroy
   onApplicationBootstrap(): void {
     const retention = this.options.retention;
     if (!retention || !this.options.enabled || !this.options.worker) return;
-    this.timer = setInterval(() => void this.cleanOnce().catch((error: Error) => this.logger.warn(`retention cleanup failed: ${error.message}`)), retention.intervalMs);
-    this.timer.unref();
+    this.task.start(retention.intervalMs, () => this.clean(new Date()));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   cleanOnce(now: Date = new Date()): Promise<RetentionReport> {
-    this.running ??= this.clean(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.runOnce(() => this.clean(now));
   }
 
   private async clean(now: Date): Promise<RetentionReport> {
