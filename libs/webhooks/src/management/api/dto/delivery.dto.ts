@@ -4,9 +4,10 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, M
 import { DeliveryStatus, type WebhookDelivery } from '../../../storage/entities/delivery.entity';
 import type { WebhookAttempt } from '../../../storage/entities/attempt.entity';
 import { PageInfoDto, PageQueryDto } from './page.dto';
+import { DateRangeQueryDto } from './date-range.dto';
 
 /** Filters shared by the delivery list and the export. */
-export class DeliveryFilterDto {
+export class DeliveryFilterDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -22,16 +23,6 @@ export class DeliveryFilterDto {
   @IsOptional()
   @IsIn(Object.values(DeliveryStatus))
   status?: DeliveryStatus;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 export class ListDeliveriesQueryDto extends IntersectionType(DeliveryFilterDto, PageQueryDto) {}

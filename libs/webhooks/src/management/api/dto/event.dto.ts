@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { WebhookEvent } from '../../../storage/entities/event.entity';
 import type { JsonValue } from '../../../storage/entities/column-types';
 import { DeliveryDto } from './delivery.dto';
 import { PageInfoDto, PageQueryDto } from './page.dto';
+import { DateRangeQueryDto } from './date-range.dto';
 
 export class PublishEventDto {
   @ApiProperty({ example: 'invoice.paid', description: '`resource.action`: dot-separated words.' })
@@ -26,22 +27,12 @@ export class PublishResultDto {
   duplicate: boolean;
 }
 
-export class ListEventsQueryDto extends PageQueryDto {
+export class ListEventsQueryDto extends IntersectionType(PageQueryDto, DateRangeQueryDto) {
   @ApiPropertyOptional({ example: 'invoice.paid', description: 'Exact event type.' })
   @IsOptional()
   @IsString()
   @MaxLength(255)
   eventType?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before.' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
 /** An event without its payload, as lists show it. */
