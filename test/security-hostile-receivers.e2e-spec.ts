@@ -238,7 +238,7 @@ describe('payload limit at publish', () => {
     const publish = app.get(WebhooksService).publish('payment.verified', { blob: 'x'.repeat(300 * 1024) }, { tenantId: 'big' });
     await expect(publish).rejects.toThrow(WebhookPayloadTooLargeError);
     await expect(publish).rejects.toThrow(/more than the 262144 bytes allowed/);
-    const error = await publish.catch((caught: WebhookPayloadTooLargeError) => caught);
+    const error = (await publish.catch((caught: unknown) => caught)) as WebhookPayloadTooLargeError;
     expect(error.getStatus()).toBe(413);
     expect(await events()).toBe(before);
   });
