@@ -189,6 +189,7 @@ describe.each([
         'POST /webhooks/deliveries/{id}/retry',
         'GET /webhooks/event-types',
         'GET /webhooks/stats',
+        'GET /webhooks/stats/timeseries',
         'GET /webhooks/failures',
         'GET /webhooks/queue',
       ].sort(),

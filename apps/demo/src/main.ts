@@ -19,7 +19,10 @@ async function bootstrap(): Promise<void> {
   logger.log(`received: GET  ${base}/receiver/received`);
   logger.log(`health:   GET  ${base}/health`);
   const tenants = [...new Set(Object.values(config.apiKeys))];
-  if (tenants.length > 0) logger.log(`API:      ${base}/webhooks (header x-api-key; tenants ${tenants.join(', ')}), OpenAPI at ${base}/docs`);
+  if (tenants.length > 0) {
+    logger.log(`API:      ${base}/webhooks (header x-api-key; tenants ${tenants.join(', ')}), OpenAPI at ${base}/docs`);
+    logger.log(`dashboard: open a portal link (15 minutes, one tenant): curl -X POST ${base}/demo/portal-links -H 'x-api-key: <key>'`);
+  }
   else logger.log('API:      off; set DEMO_API_KEYS=key:tenant,... to mount the management API and /docs');
 }
 

@@ -66,13 +66,14 @@ export {
   type RotateSecretInput,
 } from './management/endpoints.service';
 export { WebhooksApiModule } from './management/api/webhooks-api.module';
-export type { WebhooksApiModuleOptions, TenantResolver } from './management/api/webhooks-api.options';
+export type { WebhooksApiModuleOptions, WebhooksPortalOptions, TenantResolver } from './management/api/webhooks-api.options';
 export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './management/api/webhooks-api.openapi';
 
 // Operations
 export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
 export type { SuccessRateStatus } from './operations/health/success-rate';
 export { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
+export { WebhooksPortal, type PortalLink, type PortalLinkRequest } from './operations/dashboard/webhooks-portal.service';
 
 // Receiving side
 export {

@@ -10,6 +10,9 @@ import { EndpointsQueries } from '../queries/endpoints.queries';
 import { EventsQueries } from '../queries/events.queries';
 import { QueueStatusQueries } from '../queries/queue-status.queries';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
+import { DashboardController } from '../../operations/dashboard/dashboard.controller';
+import { WebhooksPortal } from '../../operations/dashboard/webhooks-portal.service';
+import { DeliveryTimeseriesQueries } from '../queries/delivery-timeseries.queries';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { EndpointsController } from './controllers/endpoints.controller';
 import { EventsController } from './controllers/events.controller';
@@ -23,6 +26,9 @@ import { DEFAULT_WEBHOOKS_API_PATH, WEBHOOKS_API_HOST_GUARDS, WEBHOOKS_API_OPTIO
  * `path` only when the host imports it. Every route runs the host's guards, then resolves
  * the tenant; everything it reads or changes is that tenant's.
  *
+ * With `dashboard: true` it also serves the web dashboard at `<path>/dashboard`, and with
+ * `portal` the `WebhooksPortal` service (exported) mints tenant-scoped links to it.
+ *
  * It uses the services of `WebhooksModule`, which the host imports separately (global by
  * default; with `isGlobal: false` the API cannot reach them).
  *
@@ -35,7 +41,7 @@ export class WebhooksApiModule {
     return {
       module: WebhooksApiModule,
       imports: [...(options.imports ?? []), RouterModule.register([{ path: options.path ?? DEFAULT_WEBHOOKS_API_PATH, module: WebhooksApiModule }])],
-      controllers: [EndpointsController, EventsController, DeliveriesController, MonitoringController],
+      controllers: [EndpointsController, EventsController, DeliveriesController, MonitoringController, ...(options.dashboard ? [DashboardController] : [])],
       providers: [
         { provide: WEBHOOKS_API_OPTIONS, useValue: options },
         ...guards,
@@ -48,11 +54,14 @@ export class WebhooksApiModule {
         DeliveriesQueries,
         DeliveryExportReader,
         DeliveryStatsQueries,
+        DeliveryTimeseriesQueries,
         QueueStatusQueries,
         DeliveryRequeuer,
         EventReplayer,
         EndpointTester,
+        WebhooksPortal,
       ],
+      exports: [WebhooksPortal],
     };
   }
 }

@@ -20,6 +20,22 @@ export interface WebhooksApiModuleOptions {
   imports?: ModuleMetadata['imports'];
   /** Every route is scoped to the tenant returned here; another tenant's resources answer 404. */
   resolveTenant: TenantResolver;
+  /** Serve the web dashboard at `<path>/dashboard` (static page; its data comes through these guarded routes). Default false. */
+  dashboard?: boolean;
+  /**
+   * Customer portal: `WebhooksPortal.createLink` mints short-lived dashboard links scoped to one
+   * tenant. A request carrying such a token (`Authorization: Bearer whp_…`) is let in INSTEAD of
+   * the host's guards, for the token's tenant only.
+   */
+  portal?: WebhooksPortalOptions;
+}
+
+/** Options of the customer portal links. */
+export interface WebhooksPortalOptions {
+  /** HMAC-SHA256 key signing the links, at least 32 characters; links signed with another key are refused. */
+  signingKey: string;
+  /** Default lifetime of a link, in seconds. Default 900 (15 minutes); at most 86400. */
+  ttlSeconds?: number;
 }
 
 export const WEBHOOKS_API_OPTIONS = 'WEBHOOKS:API_OPTIONS';

@@ -3,12 +3,15 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nes
 import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { DeliveriesQueries } from '../../queries/deliveries.queries';
 import { DeliveryStatsQueries } from '../../queries/delivery-stats.queries';
+import { DeliveryTimeseriesQueries } from '../../queries/delivery-timeseries.queries';
+import { EndpointsService } from '../../endpoints.service';
 import { QueueStatusQueries } from '../../queries/queue-status.queries';
 import { ApiTenant } from '../api-tenant.decorator';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { DeliveryDto, FailureListDto, FailuresQueryDto } from '../dto/delivery.dto';
 import { EventTypeListDto } from '../dto/event.dto';
 import { DeliveryStatsDto, QueueStatusDto, StatsQueryDto } from '../dto/stats.dto';
+import { DEFAULT_TIMESERIES_BUCKETS, TimeseriesDto, TimeseriesQueryDto } from '../dto/timeseries.dto';
 import { statsWindow } from './stats-window';
 
 const DEFAULT_FAILURES = 10;
@@ -20,6 +23,8 @@ export class MonitoringController {
     private readonly stats: DeliveryStatsQueries,
     private readonly deliveries: DeliveriesQueries,
     private readonly queue: QueueStatusQueries,
+    private readonly timeseries: DeliveryTimeseriesQueries,
+    private readonly endpoints: EndpointsService,
   ) {}
 
   @Get('event-types')
@@ -37,6 +42,20 @@ export class MonitoringController {
   @ApiOkResponse({ type: DeliveryStatsDto })
   statistics(@ApiTenant() tenantId: string, @Query() query: StatsQueryDto): Promise<DeliveryStatsDto> {
     return this.stats.compute(tenantId, statsWindow(query.hours));
+  }
+
+  @Get('stats/timeseries')
+  @ApiOperation({
+    summary: 'Statistics over time',
+    description: 'The last `hours` hours cut into `buckets` equal buckets (by delivery creation time): succeeded, failed, success rate, attempts, latency p50/p95. For charts.',
+  })
+  @ApiOkResponse({ type: TimeseriesDto })
+  async statisticsOverTime(@ApiTenant() tenantId: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
+    // Another tenant's endpoint answers 404, like one that does not exist.
+    if (query.endpointId) await this.endpoints.get(query.endpointId, { tenantId });
+    const window = { ...statsWindow(query.hours), endpointId: query.endpointId };
+    const data = await this.timeseries.compute(tenantId, window, query.buckets ?? DEFAULT_TIMESERIES_BUCKETS);
+    return { from: window.from, to: window.to, endpointId: query.endpointId ?? null, data };
   }
 
   @Get('failures')
