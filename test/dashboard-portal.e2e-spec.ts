@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { WebhooksPortal } from '@app/webhooks';
+import { DataSource } from 'typeorm';
+import { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent, WebhooksPortal } from '@app/webhooks';
 import { ApiClient } from './support/api-fixture';
 import { launchChromium, loopbackContext, screenshot, startDashboardApp } from './support/browser';
 import { TestReceiver, respond } from './support/receiver';
@@ -126,11 +128,14 @@ describe('dashboard through a portal link', () => {
     expect(lines[1]).toContain('invoice.paid');
   });
 
-  it('draws the monitoring charts', async () => {
+  it('draws the monitoring charts over a day of history', async () => {
+    await writeHistory(app.get(DataSource), endpointId);
     await page.getByRole('link', { name: 'Monitoring' }).click();
     await page.getByRole('heading', { name: 'Monitoring' }).waitFor();
     await page.locator('svg.chart').nth(1).waitFor();
-    await expect(page.locator('svg.chart path.line').count()).resolves.toBeGreaterThanOrEqual(2);
+    // One line per series: success rate, p50, p95.
+    await expect(page.locator('svg.chart path.line').count()).resolves.toBe(3);
+    await page.getByRole('cell', { name: '503', exact: true }).first().waitFor();
     await screenshot(page, 'dashboard-monitoring');
   });
 
@@ -138,7 +143,7 @@ describe('dashboard through a portal link', () => {
     const phone = await (await loopbackContext(browser, { width: 390, height: 844 })).newPage();
     await phone.goto(portal.createLink({ tenantId: 'tenant-a', baseUrl }).url);
     await phone.getByRole('link', { name: receiver.endpoint('/hook') }).waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await screenshot(phone, 'dashboard-phone');
     await phone.context().close();
   });
@@ -158,7 +163,8 @@ describe('dashboard through a portal link', () => {
 
     const asTenantB = { authorization: `Bearer ${link.token}` };
     expect((await fetch(`${baseUrl}/webhooks/endpoints/${endpointId}`, { headers: asTenantB })).status).toBe(404);
-    expect((await (await fetch(`${baseUrl}/webhooks/deliveries`, { headers: asTenantB })).json()).data).toEqual([]);
+    const theirDeliveries = (await (await fetch(`${baseUrl}/webhooks/deliveries`, { headers: asTenantB })).json()) as { data: unknown[] };
+    expect(theirDeliveries.data).toEqual([]);
     await other.context().close();
   });
 
@@ -198,3 +204,26 @@ describe('dashboard through a portal link', () => {
     expect((await fetch(`${baseUrl}/webhooks/dashboard/assets/constructor`)).status).toBe(404);
   });
 });
+
+/** A day of past deliveries, written directly: a few an hour, some failing, latencies varying. */
+async function writeHistory(dataSource: DataSource, endpointId: string): Promise<void> {
+  const now = Date.now();
+  for (let hoursAgo = 22; hoursAgo >= 1; hoursAgo--) {
+    for (let n = 0; n < 3; n++) {
+      const failed = (hoursAgo + n) % 7 === 0;
+      const createdAt = new Date(now - hoursAgo * 3_600_000 + n * 60_000);
+      const eventId = randomUUID();
+      const deliveryId = randomUUID();
+      await dataSource.getRepository(WebhookEvent).insert({ id: eventId, type: 'invoice.paid', tenantId: 'tenant-a', data: {}, idempotencyKey: null, createdAt });
+      await dataSource.getRepository(WebhookDelivery).insert({
+        id: deliveryId, eventId, endpointId, tenantId: 'tenant-a', eventType: 'invoice.paid',
+        status: failed ? DeliveryStatus.Failed : DeliveryStatus.Succeeded, attemptCount: 1, nextAttemptAt: null,
+        lastStatusCode: failed ? 503 : 200, completedAt: createdAt, createdAt, updatedAt: createdAt,
+      });
+      await dataSource.getRepository(WebhookAttempt).insert({
+        id: randomUUID(), deliveryId, number: 1, startedAt: createdAt, durationMs: 40 + ((hoursAgo * 37 + n * 91) % 160) + (n === 2 ? 220 : 0),
+        requestHeaders: {}, responseStatus: failed ? 503 : 200, responseHeaders: null, responseBody: null, error: null,
+      });
+    }
+  }
+}

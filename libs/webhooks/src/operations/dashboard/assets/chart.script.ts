@@ -4,7 +4,7 @@ export const CHART_JS = String.raw`import { h } from './dom.js';
 const NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 600;
 const HEIGHT = 160;
-const PAD = { left: 44, right: 8, top: 10, bottom: 22 };
+const PAD = { left: 58, right: 8, top: 10, bottom: 22 };
 
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS(NS, tag);
@@ -13,13 +13,19 @@ function svg(tag, attrs, ...children) {
   return el;
 }
 
+/** The next 1, 2 or 5 times a power of ten, so the axis reads well. */
+function niceCeiling(value) {
+  const power = Math.pow(10, Math.floor(Math.log10(value)));
+  return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value);
+}
+
 /**
  * A line chart in inline SVG. series: [{ name, values: (number|null)[], tone }]; a null value
  * breaks the line. labels: the bucket start dates.
  */
 export function lineChart({ title, series, labels, max, format }) {
   const values = series.flatMap((s) => s.values).filter((v) => v !== null);
-  const top = max !== undefined ? max : Math.max(1, ...values);
+  const top = max !== undefined ? max : niceCeiling(Math.max(10, ...values));
   const x = (i) => PAD.left + (labels.length < 2 ? 0 : (i * (WIDTH - PAD.left - PAD.right)) / (labels.length - 1));
   const y = (v) => PAD.top + (1 - v / top) * (HEIGHT - PAD.top - PAD.bottom);
   const summary = series.map((s) => {

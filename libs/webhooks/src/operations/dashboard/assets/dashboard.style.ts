@@ -22,7 +22,8 @@ nav { display: flex; flex-wrap: wrap; gap: 4px; }
 nav a { padding: 6px 10px; border-radius: 6px; text-decoration: none; color: var(--fg); }
 nav a[aria-current=page] { background: var(--accent); color: var(--accent-fg); }
 .session { margin-left: auto; color: var(--muted); font-size: 13px; }
-main { max-width: 1120px; margin: 0 auto; padding: 16px 20px 48px; outline: none; }
+main { max-width: 1120px; margin: 0 auto; padding: 16px 20px 48px; }
+#main:focus { outline: none; }
 h1 { font-size: 24px; margin: 8px 0 16px; }
 h2 { font-size: 18px; margin: 24px 0 8px; }
 h3 { font-size: 14px; margin: 12px 0 4px; color: var(--muted); }
