@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
+import { createHmac, createPublicKey, verify } from 'node:crypto';
 import {
   DeliveryStatus,
   EndpointsService,
@@ -11,6 +12,7 @@ import {
   WebhookNotifications,
   WebhooksService,
   verifyWebhook,
+  verificationKeyOf,
 } from '@app/webhooks';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { startFixtureApp } from './support/fixture-app';
@@ -99,6 +101,30 @@ describe.each(BACKEND_ROWS)('delivery outcomes on %s, receiver on loopback', (_l
     expect(JSON.stringify(attempt.requestHeaders)).not.toContain(endpoint.secret.slice(6));
   });
 
+  it('signs with ed25519 (v1a) for an ed25519 endpoint, and adds the legacy header when asked', async () => {
+    const endpoint = await endpoints.create({ url: receiver.endpoint(), eventTypes: ['payment.verified'], tenantId, signatureScheme: 'ed25519' });
+    const legacy = await endpoints.create({ url: receiver.endpoint('/legacy'), eventTypes: ['payment.verified'], tenantId, legacySignatureHeader: true });
+    await webhooks.publish('payment.verified', { n: 1 }, { tenantId });
+    const requests = await receiver.waitForRequests(2);
+    const signed = requests.find((r) => r.path === '/hook')!;
+    const [scheme, signature] = String(signed.headers['webhook-signature']).split(',');
+    expect(scheme).toBe('v1a');
+    const publicKey = verificationKeyOf(endpoint.secret);
+    expect(publicKey).toMatch(/^whpk_/);
+    const content = `${signed.headers['webhook-id']}.${signed.headers['webhook-timestamp']}.${signed.body}`;
+    // The raw 32-byte ed25519 key, wrapped in its standard SPKI header for Node's crypto.
+    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey.slice('whpk_'.length), 'base64')]);
+    const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+    expect(verify(null, Buffer.from(content), key, Buffer.from(signature, 'base64'))).toBe(true);
+    expect(verifyWebhook(signed.body, signed.headers as Record<string, string>, publicKey).payload).toMatchObject({ data: { n: 1 } });
+
+    const withLegacy = requests.find((r) => r.path === '/legacy')!;
+    // Keyed with the secret string as the customer holds it, as receivers of that convention do.
+    const expected = createHmac('sha256', legacy.secret).update(withLegacy.body).digest('hex');
+    expect(withLegacy.headers['x-webhook-signature']).toBe(`sha256=${expected}`);
+    expect(signed.headers['x-webhook-signature']).toBeUndefined();
+  });
+
   it('retries 500, 500 then succeeds at attempt 3 with identical bytes and three attempt rows', async () => {
     await subscribe();
     receiver.script(respond(500), respond(500, {}, 'still down'));
@@ -159,10 +185,14 @@ describe.each(BACKEND_ROWS)('delivery outcomes on %s, receiver on loopback', (_l
     receiver.script(respond(410));
     const { eventId } = await webhooks.publish('payment.verified', {}, { tenantId });
     await settled(eventId!, DeliveryStatus.Failed);
+    // The endpoint is disabled, and the host told, right after the attempt is recorded.
+    await waitFor(() => notifications.some((n) => n.name === WebhookNotifications.endpointDisabled && n.payload.endpointId === endpoint.id), {
+      what: 'the endpoint-disabled notification',
+    });
     const after = await endpoints.get(endpoint.id, { tenantId });
     expect(after.status).toBe(EndpointStatus.Disabled);
     expect(after.disabledReason).toContain('410');
-    expect(notifications.some((n) => n.name === WebhookNotifications.endpointDisabled && n.payload.endpointId === endpoint.id)).toBe(true);
+    expect(receiver.requests).toHaveLength(1);
     const { deliveryCount } = await webhooks.publish('payment.verified', {}, { tenantId });
     expect(deliveryCount).toBe(0);
   });

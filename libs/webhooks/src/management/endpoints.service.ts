@@ -7,9 +7,10 @@ import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
 import { findEndpointUrlProblem, type HostResolver } from '../delivery/outbound/endpoint-url';
-import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
 import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
-import { decodeWebhookSecret, generateWebhookSecret, InvalidWebhookSecretError, SECRET_PREFIX } from '../delivery/signing/webhook-secret';
+import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf, type SignatureScheme } from '../delivery/signing/signing-secret';
+import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing/secret-rotation';
+import { findEndpointInputProblem } from './endpoint-input.rules';
 import { EventTypeCatalog } from '../publishing/event-type.catalog';
 import { matchesAnyEventType } from '../publishing/event-type-pattern';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
@@ -27,8 +28,15 @@ export interface CreateEndpointInput extends TenantScope {
   url: string;
   eventTypes: string[];
   description?: string | null;
-  /** `whsec_` + base64 of 24 to 64 bytes; generated when absent. */
+  /**
+   * `whsec_` + base64 of 24 to 64 bytes (HMAC, `v1,`) or a `whsk_` ed25519 signing key
+   * (`v1a,`); generated for `signatureScheme` when absent.
+   */
   secret?: string;
+  /** How a generated secret signs. Default `hmac-sha256`. Ignored when `secret` is given. */
+  signatureScheme?: SignatureScheme;
+  /** Also send `X-Webhook-Signature: sha256=<hex HMAC of the body>` (HMAC secrets only). */
+  legacySignatureHeader?: boolean;
   headers?: Record<string, string> | null;
   rateLimitPerSecond?: number | null;
   timeoutMs?: number | null;
@@ -36,7 +44,7 @@ export interface CreateEndpointInput extends TenantScope {
   metadata?: Record<string, JsonValue> | null;
 }
 
-export type UpdateEndpointInput = Partial<Omit<CreateEndpointInput, 'tenantId' | 'secret'>> & {
+export type UpdateEndpointInput = Partial<Omit<CreateEndpointInput, 'tenantId' | 'secret' | 'signatureScheme'>> & {
   status?: EndpointStatus.Active | EndpointStatus.Disabled | EndpointStatus.Paused;
 };
 
@@ -55,8 +63,6 @@ export interface RotateSecretInput {
 
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
-/** Previous secrets kept signing at most; the oldest is dropped first. */
-export const MAX_PREVIOUS_SECRETS = 5;
 
 /** Creates, changes, lists and removes endpoints; the REST controllers call it too. */
 @Injectable()
@@ -75,6 +81,7 @@ export class EndpointsService {
 
   async create(input: CreateEndpointInput): Promise<WebhookEndpoint> {
     const tenantId = input.tenantId ?? null;
+    this.assertInput(input, 'create');
     await this.assertValid(input);
     if (input.secret !== undefined) this.assertSecret(input.secret);
     await this.assertUrlFree(tenantId, input.url);
@@ -85,7 +92,8 @@ export class EndpointsService {
       url: input.url,
       description: input.description ?? null,
       eventTypes: input.eventTypes,
-      secret: input.secret ?? generateWebhookSecret(),
+      secret: input.secret ?? generateSigningSecret(input.signatureScheme),
+      legacySignatureHeader: input.legacySignatureHeader ?? false,
       previousSecrets: [],
       status: EndpointStatus.Active,
       disabledReason: null,
@@ -105,6 +113,7 @@ export class EndpointsService {
   }
 
   async update(id: string, changes: UpdateEndpointInput, scope: TenantScope = {}): Promise<WebhookEndpoint> {
+    this.assertInput(changes, 'update');
     const endpoint = await this.get(id, scope);
     await this.assertValid(changes);
     if (changes.url !== undefined && changes.url !== endpoint.url) await this.assertUrlFree(endpoint.tenantId, changes.url);
@@ -169,16 +178,16 @@ export class EndpointsService {
       if (!endpoint) throw new NotFoundException(`endpoint ${id} not found`);
       if (input.secret === endpoint.secret) throw new BadRequestException('secret must differ from the current secret');
       const now = new Date();
-      const stillSigning = (endpoint.previousSecrets ?? []).filter((entry) => new Date(entry.expiresAt).getTime() > now.getTime());
-      const replaced = overlapSeconds > 0 ? [{ secret: endpoint.secret, expiresAt: new Date(now.getTime() + overlapSeconds * 1000).toISOString() }] : [];
-      const changes = {
-        secret: input.secret ?? generateWebhookSecret(),
-        previousSecrets: [...stillSigning, ...replaced].slice(-MAX_PREVIOUS_SECRETS),
-        updatedAt: now,
-      };
+      const newSecret = input.secret ?? generateSigningSecret(signatureSchemeOf(endpoint.secret));
+      const changes = { ...rotateSecrets(endpoint, newSecret, overlapSeconds * 1000, DEFAULT_MAX_PREVIOUS_SECRETS, now), updatedAt: now };
       await manager.update(WebhookEndpoint, { id: endpoint.id }, changes);
       return Object.assign(endpoint, changes);
     });
+  }
+
+  private assertInput(input: object, mode: 'create' | 'update'): void {
+    const problem = findEndpointInputProblem(input as Record<string, unknown>, mode);
+    if (problem) throw new BadRequestException(problem);
   }
 
   private async assertValid(input: Partial<CreateEndpointInput>): Promise<void> {
@@ -187,30 +196,17 @@ export class EndpointsService {
       if (problem) throw new BadRequestException(problem);
     }
     if (input.eventTypes !== undefined) {
-      if (!Array.isArray(input.eventTypes) || input.eventTypes.length === 0) throw new BadRequestException('eventTypes must list at least one event type');
       const unknown = this.catalog.unknownPatterns(input.eventTypes);
       if (unknown.length) throw new BadRequestException(`eventTypes: unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}`);
     }
     if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_ENDPOINT_TIMEOUT_MS)) {
       throw new BadRequestException(`timeoutMs must be an integer from 1 to ${MAX_ENDPOINT_TIMEOUT_MS}`);
     }
-    if (input.rateLimitPerSecond != null && (!Number.isInteger(input.rateLimitPerSecond) || input.rateLimitPerSecond < 1)) {
-      throw new BadRequestException('rateLimitPerSecond must be a positive integer');
-    }
-    if (input.retrySchedule != null) {
-      const problem = describeInvalidSchedule(input.retrySchedule);
-      if (problem) throw new BadRequestException(`retrySchedule: ${problem}`);
-    }
   }
 
   private assertSecret(secret: string): void {
-    if (typeof secret !== 'string' || !secret.startsWith(SECRET_PREFIX)) throw new BadRequestException('secret must start with "whsec_"');
-    try {
-      decodeWebhookSecret(secret);
-    } catch (error) {
-      if (error instanceof InvalidWebhookSecretError) throw new BadRequestException(error.message);
-      throw error;
-    }
+    const problem = findSigningSecretProblem(secret);
+    if (problem) throw new BadRequestException(problem);
   }
 
   private async assertUrlFree(tenantId: string | null, url: string): Promise<void> {

@@ -18,6 +18,8 @@ const INVALID_VALUE_CODES = new Set([
   '22003', // PostgreSQL: numeric value out of range
   '22007', // PostgreSQL: invalid datetime format
   '22008', // PostgreSQL: datetime field overflow
+  '22021', // PostgreSQL: character not in repertoire (a NUL character)
+  '22P05', // PostgreSQL: untranslatable character
   'ER_DATA_TOO_LONG',
   'ER_TRUNCATED_WRONG_VALUE',
   'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',

@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { EndpointStatus } from '../../../storage/entities/endpoint.entity';
 import type { RetrySchedule } from '../../../options/webhooks-options.interface';
 import type { JsonValue } from '../../../storage/entities/column-types';
 import { MAX_ROTATION_OVERLAP_SECONDS } from '../../endpoints.service';
 import { IsHeaderMap } from './header-map.validator';
 import { PageQueryDto } from './page.dto';
+import { SIGNATURE_SCHEMES } from '../../endpoint-input.rules';
+import type { SignatureScheme } from '../../../delivery/signing/signing-secret';
 
 // NOTE: these DTOs check types and shapes only. URL rules (scheme, length, public address),
 // the event type catalog, secrets, timeouts and retry schedules are checked by
@@ -52,6 +54,11 @@ class EndpointSettingsDto {
   @IsOptional()
   @IsObject()
   metadata?: Record<string, JsonValue> | null;
+
+  @ApiPropertyOptional({ description: 'Also send `X-Webhook-Signature: sha256=<hex HMAC of the body>` (HMAC secrets only), for receivers written to it.' })
+  @IsOptional()
+  @IsBoolean()
+  legacySignatureHeader?: boolean;
 }
 
 export class CreateEndpointDto extends EndpointSettingsDto {
@@ -66,10 +73,15 @@ export class CreateEndpointDto extends EndpointSettingsDto {
   @IsString({ each: true })
   eventTypes: string[];
 
-  @ApiPropertyOptional({ description: '`whsec_` + base64 of 24 to 64 bytes; generated when absent.' })
+  @ApiPropertyOptional({ description: '`whsec_` + base64 of 24 to 64 bytes (HMAC), or a `whsk_` ed25519 signing key; generated when absent.' })
   @IsOptional()
   @IsString()
   secret?: string;
+
+  @ApiPropertyOptional({ enum: SIGNATURE_SCHEMES, default: 'hmac-sha256', description: 'How a generated secret signs: `v1,` HMAC-SHA256 or `v1a,` ed25519.' })
+  @IsOptional()
+  @IsIn(SIGNATURE_SCHEMES)
+  signatureScheme?: SignatureScheme;
 }
 
 export class UpdateEndpointDto extends EndpointSettingsDto {

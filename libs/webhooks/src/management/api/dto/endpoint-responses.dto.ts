@@ -1,5 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { maskWebhookSecret } from '../../../delivery/signing/webhook-secret';
+import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../delivery/signing/signing-secret';
 import { EndpointStatus, type WebhookEndpoint } from '../../../storage/entities/endpoint.entity';
 import type { RetrySchedule } from '../../../options/webhooks-options.interface';
 import type { JsonValue } from '../../../storage/entities/column-types';
@@ -38,6 +39,15 @@ export class EndpointDto {
 
   @ApiProperty({ type: [PreviousSecretDto], description: 'Replaced secrets that still sign during their overlap.' })
   previousSecrets: PreviousSecretDto[];
+
+  @ApiProperty({ enum: ['hmac-sha256', 'ed25519'], description: '`v1,` HMAC-SHA256 with a shared secret, or `v1a,` ed25519.' })
+  signatureScheme: SignatureScheme;
+
+  @ApiProperty({ type: String, nullable: true, description: 'ed25519 only: the `whpk_` public key receivers verify with (not a secret).' })
+  verificationKey: string | null;
+
+  @ApiProperty({ description: 'Whether the legacy `X-Webhook-Signature` header is sent too.' })
+  legacySignatureHeader: boolean;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
   headers: Record<string, string> | null;
@@ -81,6 +91,9 @@ export class EndpointDto {
       previousSecrets: (endpoint.previousSecrets ?? [])
         .filter((entry) => new Date(entry.expiresAt).getTime() > now.getTime())
         .map((entry) => ({ secret: maskWebhookSecret(entry.secret), expiresAt: entry.expiresAt })),
+      signatureScheme: signatureSchemeOf(endpoint.secret),
+      verificationKey: signatureSchemeOf(endpoint.secret) === 'ed25519' ? verificationKeyOf(endpoint.secret) : null,
+      legacySignatureHeader: endpoint.legacySignatureHeader,
       headers: endpoint.headers,
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
       timeoutMs: endpoint.timeoutMs,
@@ -95,13 +108,17 @@ export class EndpointDto {
   }
 }
 
-/** The answer to create and rotate: the only places the secret appears in full. */
+/**
+ * The answer to create and rotate: the only places an HMAC secret appears in full. An ed25519
+ * signing key is never shown: receivers need only `verificationKey`.
+ */
 export class EndpointWithSecretDto extends OmitType(EndpointDto, ['secret'] as const) {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'In full: store it now, it is never shown again.' })
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'HMAC: in full, store it now, it is never shown again. ed25519: masked.' })
   secret: string;
 
   static withSecret(endpoint: WebhookEndpoint): EndpointWithSecretDto {
-    return { ...EndpointDto.from(endpoint), secret: endpoint.secret };
+    const answer = EndpointDto.from(endpoint);
+    return { ...answer, secret: answer.signatureScheme === 'ed25519' ? answer.secret : endpoint.secret };
   }
 }
 
