@@ -94,6 +94,22 @@ describe('dashboard through a portal link', () => {
     await screenshot(page, 'dashboard-attempt');
   });
 
+  it('edits the endpoint and rotates its secret', async () => {
+    await page.goto(`${baseUrl}/webhooks/dashboard#/endpoints/${endpointId}/edit`);
+    await page.getByRole('checkbox', { name: /invoice\.created/ }).check();
+    await page.getByLabel('Description').fill('billing and invoices');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('button', { name: 'Rotate secret' }).waitFor();
+    await page.locator('.facts').getByText('invoice.created, invoice.paid, payment.verified').waitFor();
+    expect((await api.get(`/endpoints/${endpointId}`)).body).toMatchObject({ description: 'billing and invoices' });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('heading', { name: 'Secret rotated' }).waitFor();
+    await expect(page.locator('#new-secret').textContent()).resolves.toMatch(/^whsec_/);
+    expect((await api.get(`/endpoints/${endpointId}`)).body.previousSecrets).toHaveLength(1);
+  });
+
   it('shows a dead-lettered delivery and retries it to success', async () => {
     receiver.script(respond(400, { 'content-type': 'text/plain' }, 'invoice unknown'));
     const published = await api.post('/events', { type: 'invoice.paid', data: { invoiceId: 'inv_1' } });
@@ -108,6 +124,20 @@ describe('dashboard through a portal link', () => {
     await row.getByRole('button', { name: 'Retry' }).click();
     await row.locator('.status').getByText('succeeded').waitFor();
     expect((await api.get(`/deliveries/${failed.id}`)).body).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+  });
+
+  it("recovers an endpoint's dead letters since a time", async () => {
+    receiver.script(respond(400));
+    await api.post('/events', { type: 'payment.verified', data: { paymentId: 'p_1' } });
+    const failed = await waitFor(async () => (await api.get('/deliveries?status=failed&eventType=payment.verified')).body.data[0], { what: 'a second dead letter' });
+    await page.getByRole('link', { name: 'Endpoints' }).click();
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await page.locator(`tr[data-delivery="${failed.id}"]`).waitFor();
+    const anHourAgo = new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Failed since').fill(anHourAgo);
+    await page.getByRole('button', { name: 'Recover' }).click();
+    await page.getByText('Queued again: 1 delivery.').waitFor();
+    await waitFor(async () => (await api.get(`/deliveries/${failed.id}`)).body.status === 'succeeded', { what: 'the recovered delivery to succeed' });
   });
 
   it('filters the delivery history and exports it as CSV', async () => {

@@ -160,7 +160,7 @@ export function recoverForm(endpoints) {
   form.addEventListener('submit', busy(submit, async () => {
     try {
       const result = await post('endpoints/' + endpoint.value + '/recover', { since: isoOf(since.value) });
-      message.replaceChildren(notice(result.count + ' deliveries queued again.'));
+      message.replaceChildren(notice('Queued again: ' + result.count + (result.count === 1 ? ' delivery.' : ' deliveries.')));
     } catch (error) {
       message.replaceChildren(notice(error.message, 'error'));
     }
