@@ -86,7 +86,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
       proxy.restore();
       for (let i = 700; i < 1000; i++) await webhooks.publish('invoice.paid', { i }, { tenantId });
 
-      await waitFor(() => ledger.unique === 1000, { timeoutMs: 60_000, what: '1,000 distinct webhooks at the receiver' });
+      await waitFor(() => ledger.unique === 1000, { timeoutMs: 150_000, what: '1,000 distinct webhooks at the receiver' });
       const dataSource = app.get(DataSource);
       await waitFor(async () => (await dataSource.getRepository(WebhookDelivery).countBy({ tenantId, status: DeliveryStatus.Succeeded })) === 1000, {
         what: 'every delivery recorded as succeeded',
@@ -98,7 +98,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
       await proxy.close();
       await receiver.close();
     }
-  }, 120_000);
+  }, 240_000);
 
   it('three workers deliver 3,000 deliveries while one is killed and restarted, none attempted twice at once', async () => {
     const receiver = await TestReceiver.start();
@@ -135,7 +135,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
 
       const dataSource = publisher.get(DataSource);
       await waitFor(async () => (await dataSource.getRepository(WebhookDelivery).countBy({ tenantId, status: DeliveryStatus.Succeeded })) === 3000, {
-        timeoutMs: 90_000,
+        timeoutMs: 150_000,
         what: 'all 3,000 deliveries succeeded',
       });
       const delivered = await dataSource.getRepository(WebhookDelivery).countBy({ tenantId });
@@ -150,7 +150,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
       await publisher?.close();
       await receiver.close();
     }
-  }, 180_000);
+  }, 240_000);
 
   it('deliveries committed by a process that dies before queueing them are sent by the reconciler', async () => {
     // Redis that accepts connections and never answers: the process commits, then hangs queueing.
