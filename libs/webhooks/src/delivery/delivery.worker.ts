@@ -3,9 +3,9 @@ import { ModuleRef } from '@nestjs/core';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import { DeliveryStatus, type WebhookDelivery } from '../storage/entities/delivery.entity';
+import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
-import { DeliveriesRepository, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
+import { DeliveriesRepository, type ClaimedDelivery, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -56,11 +56,11 @@ export class DeliveryWorker {
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
-    if (!(await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs)))) return this.stepForUnclaimed(deliveryId);
+    const delivery = await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs));
+    if (!delivery) return this.stepForUnclaimed(deliveryId);
 
-    const delivery = await this.deliveries.findById(deliveryId);
-    const context = delivery && (await this.deliveries.loadContext(delivery));
-    if (!delivery || !context) {
+    const context = await this.deliveries.loadContext(delivery);
+    if (!context) {
       await this.deliveries.finishWithoutAttempt(deliveryId, DeliveryStatus.Failed, 'event no longer exists', now);
       return { kind: 'done' };
     }
@@ -127,7 +127,7 @@ export class DeliveryWorker {
   }
 
   /** Deliveries to deleted, disabled or paused endpoints are not attempted. */
-  private async holdForEndpoint(delivery: WebhookDelivery, endpoint: WebhookEndpoint | null, now: Date): Promise<DeliveryStep | null> {
+  private async holdForEndpoint(delivery: ClaimedDelivery, endpoint: WebhookEndpoint | null, now: Date): Promise<DeliveryStep | null> {
     if (!endpoint || endpoint.deletedAt) {
       await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Cancelled, 'endpoint deleted', now);
       return { kind: 'done' };
@@ -150,7 +150,7 @@ export class DeliveryWorker {
    * attempt, so a dead endpoint does not occupy workers and excess traffic is delayed, never
    * dropped.
    */
-  private async holdForTraffic(delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): Promise<DeliveryStep | null> {
+  private async holdForTraffic(delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): Promise<DeliveryStep | null> {
     const gate = await this.health.gate(endpoint, now);
     if (gate.kind === 'wait') {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'circuit-open' });
@@ -167,7 +167,7 @@ export class DeliveryWorker {
     return { kind: 'later', at: rate.until };
   }
 
-  private transitionFor(verdict: AttemptVerdict, delivery: WebhookDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
+  private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
     if (verdict.kind === 'succeeded') return { status: DeliveryStatus.Succeeded };
     if (verdict.kind !== 'retry') return { status: DeliveryStatus.Failed };
     const schedule = endpoint.retrySchedule ?? this.options.retry;

@@ -48,7 +48,7 @@ export function buildWebhookRequest(
   input: {
     event: WebhookEvent;
     endpoint: WebhookEndpoint;
-    delivery: WebhookDelivery;
+    delivery: Pick<WebhookDelivery, 'id'>;
     userAgent: string;
     /** Send the legacy `X-Webhook-Signature` to every HMAC endpoint (module option). */
     legacySignatureHeader?: boolean;

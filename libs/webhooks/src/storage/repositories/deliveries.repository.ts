@@ -8,15 +8,20 @@ import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
-import { inTransaction } from '../transactions';
 
 /** Statuses from which a delivery may be attempted. */
 const RELEASE_BATCH = 1_000;
+/** Events never change: recently used ones are kept, since one event fans out to many deliveries. */
+const EVENT_CACHE_SIZE = 1_000;
+
+/** What an attempt needs of its delivery. */
+export const CLAIMED_COLUMNS = ['id', 'eventId', 'endpointId', 'tenantId', 'eventType', 'attemptCount'] as const;
+export type ClaimedDelivery = Pick<WebhookDelivery, (typeof CLAIMED_COLUMNS)[number]>;
 
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
 
 export interface DeliveryContext {
-  delivery: WebhookDelivery;
+  delivery: ClaimedDelivery;
   event: WebhookEvent;
   endpoint: WebhookEndpoint | null;
 }
@@ -30,21 +35,32 @@ export type DeliveryTransition =
 /** Reads and moves deliveries; every state change of a delivery goes through here. */
 @Injectable()
 export class DeliveriesRepository {
+  private readonly events = new Map<string, WebhookEvent>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Takes the delivery for one attempt if it is due, by moving it to `delivering` with a lease:
    * its `nextAttemptAt` becomes the end of the lease, after which another worker may take it
-   * (the one holding it is presumed dead). Only one of several concurrent callers succeeds.
+   * (the one holding it is presumed dead). Only one of several concurrent callers succeeds; it
+   * gets what the attempt needs of the delivery, others get null.
    */
-  async claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    const result = await this.dataSource
+  async claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null> {
+    const update = this.dataSource
       .createQueryBuilder()
       .update(WebhookDelivery)
       .set({ status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now })
-      .where({ id: deliveryId, status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) })
-      .execute();
-    return result.affected === 1;
+      .where({ id: deliveryId, status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) });
+    // On PostgreSQL the claim also reads the row (one round trip instead of two: the hot path).
+    if (this.dataSource.options.type === 'postgres') {
+      const result = await update.returning(CLAIMED_COLUMNS as unknown as string[]).execute();
+      return (result.raw as ClaimedDelivery[])[0] ?? null;
+    }
+    const result = await update.execute();
+    if (result.affected !== 1) return null;
+    return this.dataSource
+      .getRepository(WebhookDelivery)
+      .findOne({ where: { id: deliveryId }, select: Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, true])) });
   }
 
   async extendLease(deliveryId: string, leaseUntil: Date): Promise<void> {
@@ -57,40 +73,54 @@ export class DeliveriesRepository {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
   }
 
-  async loadContext(delivery: WebhookDelivery): Promise<DeliveryContext | null> {
+  async loadContext(delivery: ClaimedDelivery): Promise<DeliveryContext | null> {
     const [event, endpoint] = await Promise.all([
-      this.dataSource.getRepository(WebhookEvent).findOneBy({ id: delivery.eventId }),
+      this.findEvent(delivery.eventId),
       this.dataSource.getRepository(WebhookEndpoint).findOne({ where: { id: delivery.endpointId }, withDeleted: true }),
     ]);
     return event ? { delivery, event, endpoint } : null;
   }
 
-  /** Records the attempt and the delivery's new state in one transaction. */
+  private async findEvent(eventId: string): Promise<WebhookEvent | null> {
+    const cached = this.events.get(eventId);
+    if (cached) return cached;
+    const event = await this.dataSource.getRepository(WebhookEvent).findOneBy({ id: eventId });
+    if (event) {
+      if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!);
+      this.events.set(eventId, event);
+    }
+    return event;
+  }
+
+  /**
+   * Records the attempt, then the delivery's new state. Two statements, not a transaction: a
+   * crash between them leaves the delivery claimed, and it is attempted again once the lease
+   * passes (at least once), which a transaction would not avoid either.
+   */
   async recordAttempt(
-    delivery: WebhookDelivery,
+    delivery: ClaimedDelivery,
     attempt: AttemptResult & { requestHeaders: Record<string, string> },
     transition: DeliveryTransition,
     now: Date,
   ): Promise<void> {
     const number = delivery.attemptCount + 1;
-    await inTransaction(this.dataSource, async (manager) => {
-      await manager.insert(WebhookAttempt, {
-        id: randomUUID(),
-        deliveryId: delivery.id,
-        number,
-        startedAt: attempt.startedAt,
-        durationMs: attempt.durationMs,
-        requestHeaders: attempt.requestHeaders,
-        responseStatus: attempt.status ?? null,
-        responseHeaders: attempt.headers ?? null,
-        responseBody: attempt.body ?? null,
-        error: attempt.error ?? null,
-      });
-      await this.applyTransition(manager, delivery.id, transition, now, {
-        attemptCount: number,
-        lastStatusCode: attempt.status ?? null,
-        lastError: attempt.error ?? (attempt.status === undefined || isSuccess(attempt.status) ? null : `HTTP ${attempt.status}`),
-      });
+    const manager = this.dataSource.manager;
+    await manager.insert(WebhookAttempt, {
+      id: randomUUID(),
+      deliveryId: delivery.id,
+      number,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      requestHeaders: attempt.requestHeaders,
+      responseStatus: attempt.status ?? null,
+      responseHeaders: attempt.headers ?? null,
+      responseBody: attempt.body ?? null,
+      error: attempt.error ?? null,
+    });
+    await this.applyTransition(manager, delivery.id, transition, now, {
+      attemptCount: number,
+      lastStatusCode: attempt.status ?? null,
+      lastError: attempt.error ?? (attempt.status === undefined || isSuccess(attempt.status) ? null : `HTTP ${attempt.status}`),
     });
   }
 
