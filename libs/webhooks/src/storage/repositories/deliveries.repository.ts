@@ -8,11 +8,18 @@ import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
+import { MicroBatcher } from '../../common/micro-batcher';
+import { hasConnectionPool } from '../transactions';
 
 /** Statuses from which a delivery may be attempted. */
 const RELEASE_BATCH = 1_000;
 /** Events never change: recently used ones are kept, since one event fans out to many deliveries. */
 const EVENT_CACHE_SIZE = 1_000;
+/**
+ * Claims, endpoint reads and attempt records of concurrent attempts share statements: at
+ * most this many deliveries a statement, at most two statements of a kind at once.
+ */
+const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 2 };
 
 /** What an attempt needs of its delivery. */
 export const CLAIMED_COLUMNS = ['id', 'eventId', 'endpointId', 'tenantId', 'eventType', 'attemptCount'] as const;
@@ -32,10 +39,31 @@ export type DeliveryTransition =
   | { status: DeliveryStatus.Retrying; nextAttemptAt: Date }
   | { status: DeliveryStatus.Failed };
 
+interface ClaimRequest {
+  deliveryId: string;
+  now: Date;
+  leaseUntil: Date;
+}
+
+interface AttemptRecord {
+  delivery: ClaimedDelivery;
+  attempt: AttemptResult & { requestHeaders: Record<string, string> };
+  transition: DeliveryTransition;
+  now: Date;
+}
+
+type DeliveryChanges = Pick<
+  Partial<WebhookDelivery>,
+  'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt' | 'attemptCount' | 'lastStatusCode' | 'lastError' | 'updatedAt'
+>;
+
 /** Reads and moves deliveries; every state change of a delivery goes through here. */
 @Injectable()
 export class DeliveriesRepository {
   private readonly events = new Map<string, WebhookEvent>();
+  private readonly claims = new MicroBatcher((requests: ClaimRequest[]) => this.claimBatch(requests), HOT_PATH_BATCHING);
+  private readonly endpoints = new MicroBatcher((ids: string[]) => this.findEndpoints(ids), HOT_PATH_BATCHING);
+  private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -45,22 +73,53 @@ export class DeliveriesRepository {
    * (the one holding it is presumed dead). Only one of several concurrent callers succeeds; it
    * gets what the attempt needs of the delivery, others get null.
    */
-  async claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null> {
-    const update = this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({ status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now })
-      .where({ id: deliveryId, status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) });
-    // On PostgreSQL the claim also reads the row (one round trip instead of two: the hot path).
-    if (this.dataSource.options.type === 'postgres') {
-      const result = await update.returning(CLAIMED_COLUMNS as unknown as string[]).execute();
-      return (result.raw as ClaimedDelivery[])[0] ?? null;
+  claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null> {
+    return this.claims.submit({ deliveryId, now, leaseUntil });
+  }
+
+  /**
+   * Claims a batch in one statement on PostgreSQL (the hot path). The batch uses its latest
+   * `now` and lease: requests of one batch were made within milliseconds of each other.
+   */
+  private async claimBatch(requests: ClaimRequest[]): Promise<Array<ClaimedDelivery | null>> {
+    if (this.dataSource.options.type !== 'postgres') {
+      const claimed: Array<ClaimedDelivery | null> = [];
+      for (const request of requests) claimed.push(await this.claimOne(request));
+      return claimed;
     }
-    const result = await update.execute();
+    const latest = (times: Date[]) => new Date(Math.max(...times.map((time) => time.getTime())));
+    const now = latest(requests.map((request) => request.now));
+    const result = await this.claimUpdate(
+      requests.map((request) => request.deliveryId),
+      now,
+      latest(requests.map((request) => request.leaseUntil)),
+    )
+      .returning(CLAIMED_COLUMNS as unknown as string[])
+      .execute();
+    const claimed = new Map((result.raw as ClaimedDelivery[]).map((row) => [row.id, row]));
+    // The same delivery asked for twice in a batch (a job and its reconciled twin): one wins.
+    return requests.map((request) => {
+      const row = claimed.get(request.deliveryId) ?? null;
+      claimed.delete(request.deliveryId);
+      return row;
+    });
+  }
+
+  /** Without RETURNING, the claim and the read are two statements per delivery. */
+  private async claimOne({ deliveryId, now, leaseUntil }: ClaimRequest): Promise<ClaimedDelivery | null> {
+    const result = await this.claimUpdate([deliveryId], now, leaseUntil).execute();
     if (result.affected !== 1) return null;
     return this.dataSource
       .getRepository(WebhookDelivery)
       .findOne({ where: { id: deliveryId }, select: Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, true])) });
+  }
+
+  private claimUpdate(deliveryIds: string[], now: Date, leaseUntil: Date) {
+    return this.dataSource
+      .createQueryBuilder()
+      .update(WebhookDelivery)
+      .set({ status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now })
+      .where({ id: In(deliveryIds), status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) });
   }
 
   async extendLease(deliveryId: string, leaseUntil: Date): Promise<void> {
@@ -76,9 +135,16 @@ export class DeliveriesRepository {
   async loadContext(delivery: ClaimedDelivery): Promise<DeliveryContext | null> {
     const [event, endpoint] = await Promise.all([
       this.findEvent(delivery.eventId),
-      this.dataSource.getRepository(WebhookEndpoint).findOne({ where: { id: delivery.endpointId }, withDeleted: true }),
+      this.endpoints.submit(delivery.endpointId),
     ]);
     return event ? { delivery, event, endpoint } : null;
+  }
+
+  /** Endpoints are read afresh for each attempt (their state changes), a batch at a time. */
+  private async findEndpoints(ids: string[]): Promise<Array<WebhookEndpoint | null>> {
+    const found = await this.dataSource.getRepository(WebhookEndpoint).find({ where: { id: In([...new Set(ids)]) }, withDeleted: true });
+    const byId = new Map(found.map((endpoint) => [endpoint.id, endpoint]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   private async findEvent(eventId: string): Promise<WebhookEvent | null> {
@@ -92,36 +158,43 @@ export class DeliveriesRepository {
     return event;
   }
 
-  /**
-   * Records the attempt, then the delivery's new state. Two statements, not a transaction: a
-   * crash between them leaves the delivery claimed, and it is attempted again once the lease
-   * passes (at least once), which a transaction would not avoid either.
-   */
-  async recordAttempt(
+  /** Records the attempt and the delivery's new state (with the attempts of concurrent deliveries). */
+  recordAttempt(
     delivery: ClaimedDelivery,
     attempt: AttemptResult & { requestHeaders: Record<string, string> },
     transition: DeliveryTransition,
     now: Date,
   ): Promise<void> {
-    const number = delivery.attemptCount + 1;
-    const manager = this.dataSource.manager;
-    await manager.insert(WebhookAttempt, {
-      id: randomUUID(),
-      deliveryId: delivery.id,
-      number,
-      startedAt: attempt.startedAt,
-      durationMs: attempt.durationMs,
-      requestHeaders: attempt.requestHeaders,
-      responseStatus: attempt.status ?? null,
-      responseHeaders: attempt.headers ?? null,
-      responseBody: attempt.body ?? null,
-      error: attempt.error ?? null,
-    });
-    await this.applyTransition(manager, delivery.id, transition, now, {
-      attemptCount: number,
-      lastStatusCode: attempt.status ?? null,
-      lastError: attempt.error ?? (attempt.status === undefined || isSuccess(attempt.status) ? null : `HTTP ${attempt.status}`),
-    });
+    return this.attempts.submit({ delivery, attempt, transition, now });
+  }
+
+  /**
+   * The batch's attempts in one insert, then the deliveries' new states: one update for all
+   * that change alike (typically every success of the batch).
+   */
+  private async recordBatch(records: AttemptRecord[]): Promise<void[]> {
+    const alike = new Map<string, { ids: string[]; changes: DeliveryChanges }>();
+    for (const record of records) {
+      const changes = deliveryChanges(record);
+      // Alike but for the time: a batch finished within milliseconds, it takes the latest.
+      const { deliveredAt: _delivered, completedAt: _completed, updatedAt, ...rest } = changes;
+      const key = JSON.stringify(rest);
+      const group = alike.get(key);
+      if (!group) alike.set(key, { ids: [record.delivery.id], changes });
+      else {
+        group.ids.push(record.delivery.id);
+        if (updatedAt! > group.changes.updatedAt!) group.changes = changes;
+      }
+    }
+    const write = async (manager: EntityManager) => {
+      await manager.insert(WebhookAttempt, records.map(attemptRow));
+      for (const { ids, changes } of alike.values()) await manager.update(WebhookDelivery, { id: In(ids) }, changes);
+    };
+    // NOTE: on SQLite's single connection an open transaction would take in every other
+    // statement of the process; there the writes go without one (they do not fail apart).
+    if (hasConnectionPool(this.dataSource)) await this.dataSource.transaction(write);
+    else await write(this.dataSource.manager);
+    return records.map(() => undefined);
   }
 
   /** Ends a delivery without an attempt (its endpoint or event is gone or disabled). */
@@ -177,22 +250,36 @@ export class DeliveriesRepository {
     await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids), status: DeliveryStatus.Retrying }, { nextAttemptAt: now, updatedAt: now });
     return ids.map((id) => ({ id, runAt: now }));
   }
+}
 
-  private async applyTransition(
-    manager: EntityManager,
-    deliveryId: string,
-    transition: DeliveryTransition,
-    now: Date,
-    common: Pick<WebhookDelivery, 'attemptCount' | 'lastStatusCode' | 'lastError'>,
-  ): Promise<void> {
-    const changes: Pick<Partial<WebhookDelivery>, 'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt'> =
-      transition.status === DeliveryStatus.Succeeded
-        ? { status: transition.status, nextAttemptAt: null, deliveredAt: now, completedAt: now }
-        : transition.status === DeliveryStatus.Retrying
-          ? { status: transition.status, nextAttemptAt: transition.nextAttemptAt }
-          : { status: transition.status, nextAttemptAt: null, completedAt: now };
-    await manager.update(WebhookDelivery, { id: deliveryId }, { ...common, ...changes, updatedAt: now });
+function attemptRow({ delivery, attempt }: AttemptRecord): Partial<WebhookAttempt> {
+  return {
+    id: randomUUID(),
+    deliveryId: delivery.id,
+    number: delivery.attemptCount + 1,
+    startedAt: attempt.startedAt,
+    durationMs: attempt.durationMs,
+    requestHeaders: attempt.requestHeaders,
+    responseStatus: attempt.status ?? null,
+    responseHeaders: attempt.headers ?? null,
+    responseBody: attempt.body ?? null,
+    error: attempt.error ?? null,
+  };
+}
+
+/** What an attempt changes on its delivery. */
+function deliveryChanges({ delivery, attempt, transition, now }: AttemptRecord): DeliveryChanges {
+  const common = {
+    attemptCount: delivery.attemptCount + 1,
+    lastStatusCode: attempt.status ?? null,
+    lastError: attempt.error ?? (attempt.status === undefined || isSuccess(attempt.status) ? null : `HTTP ${attempt.status}`),
+    updatedAt: now,
+  };
+  if (transition.status === DeliveryStatus.Succeeded) {
+    return { ...common, status: transition.status, nextAttemptAt: null, deliveredAt: now, completedAt: now };
   }
+  if (transition.status === DeliveryStatus.Retrying) return { ...common, status: transition.status, nextAttemptAt: transition.nextAttemptAt };
+  return { ...common, status: transition.status, nextAttemptAt: null, completedAt: now };
 }
 
 function isSuccess(status: number): boolean {
