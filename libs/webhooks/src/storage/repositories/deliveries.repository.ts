@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { DataSource, In, LessThanOrEqual, MoreThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEndpoint } from '../entities/endpoint.entity';
@@ -60,9 +60,11 @@ type DeliveryChanges = Pick<
 /** Reads and moves deliveries; every state change of a delivery goes through here. */
 @Injectable()
 export class DeliveriesRepository {
-  private readonly events = new Map<string, WebhookEvent>();
+  /** Recently read events, and reads in flight (the deliveries of one event ask together). */
+  private readonly events = new Map<string, Promise<WebhookEvent | null>>();
+  private readonly eventReads = new MicroBatcher((ids: string[]) => this.findByIds(WebhookEvent, ids), HOT_PATH_BATCHING);
   private readonly claims = new MicroBatcher((requests: ClaimRequest[]) => this.claimBatch(requests), HOT_PATH_BATCHING);
-  private readonly endpoints = new MicroBatcher((ids: string[]) => this.findEndpoints(ids), HOT_PATH_BATCHING);
+  private readonly endpoints = new MicroBatcher((ids: string[]) => this.findByIds(WebhookEndpoint, ids), HOT_PATH_BATCHING);
   private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -140,22 +142,23 @@ export class DeliveriesRepository {
     return event ? { delivery, event, endpoint } : null;
   }
 
-  /** Endpoints are read afresh for each attempt (their state changes), a batch at a time. */
-  private async findEndpoints(ids: string[]): Promise<Array<WebhookEndpoint | null>> {
-    const found = await this.dataSource.getRepository(WebhookEndpoint).find({ where: { id: In([...new Set(ids)]) }, withDeleted: true });
-    const byId = new Map(found.map((endpoint) => [endpoint.id, endpoint]));
-    return ids.map((id) => byId.get(id) ?? null);
-  }
-
-  private async findEvent(eventId: string): Promise<WebhookEvent | null> {
+  /** Endpoints are read afresh for each attempt (their state changes), events are cached. */
+  private findEvent(eventId: string): Promise<WebhookEvent | null> {
     const cached = this.events.get(eventId);
     if (cached) return cached;
-    const event = await this.dataSource.getRepository(WebhookEvent).findOneBy({ id: eventId });
-    if (event) {
-      if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!);
-      this.events.set(eventId, event);
-    }
-    return event;
+    const read = this.eventReads.submit(eventId);
+    if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!);
+    this.events.set(eventId, read);
+    // A missing event or a failed read is not kept: the next attempt reads again.
+    read.then((event) => event ?? this.events.delete(eventId), () => this.events.delete(eventId));
+    return read;
+  }
+
+  /** Rows by id, in the order asked (null for a missing one), deleted ones included. */
+  private async findByIds<Row extends { id: string }>(entity: new () => Row, ids: string[]): Promise<Array<Row | null>> {
+    const found = await this.dataSource.getRepository(entity).find({ where: { id: In([...new Set(ids)]) } as FindOptionsWhere<Row>, withDeleted: true });
+    const byId = new Map(found.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** Records the attempt and the delivery's new state (with the attempts of concurrent deliveries). */
