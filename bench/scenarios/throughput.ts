@@ -17,6 +17,9 @@ export interface LibraryRate extends Rate {
   peakRssMb: number;
   duplicates: number;
   unanswered: number;
+  /** Longest time without any receipt on the answering endpoints, once the first arrived. */
+  longestPauseMs: number;
+  peakHeapUsedMb: number;
 }
 
 /**
@@ -40,10 +43,19 @@ export function libraryDeliveryRate(
       cpu: cpu.stop(),
       publishMs: await published,
       peakRssMb: rig.worker.peakRss / MB,
+      peakHeapUsedMb: rig.worker.peakHeapUsed / MB,
       duplicates: rig.receiver.duplicates,
       unanswered: rig.receiver.unanswered,
+      longestPauseMs: longestPause([...rig.receiver.receipts.values()]),
     };
   });
+}
+
+function longestPause(times: number[]): number {
+  times.sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1]);
+  return longest;
 }
 
 export function libraryThroughput(ctx: BenchContext): Promise<LibraryRate> {

@@ -24,6 +24,8 @@ export interface PacedPublishing {
   /** Calls that could not start on time because `maxInFlight` calls were still open. */
   lateStarts: number;
   failures: number;
+  /** `performance.now()` when publishing began. */
+  startedAt: number;
   elapsedMs: number;
 }
 
@@ -38,9 +40,10 @@ export async function publishAtRate(
   maxInFlight: number,
 ): Promise<PacedPublishing> {
   const total = Math.round((perSecond * durationMs) / 1000);
-  const paced: PacedPublishing = { calledAt: new Map(), callMs: [], lateStarts: 0, failures: 0, elapsedMs: 0 };
+  const paced: PacedPublishing = { calledAt: new Map(), callMs: [], lateStarts: 0, failures: 0, startedAt: 0, elapsedMs: 0 };
   const open = new Set<Promise<void>>();
   const start = performance.now();
+  paced.startedAt = start;
   let sent = 0;
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) * perSecond) / 1000) + 1);
