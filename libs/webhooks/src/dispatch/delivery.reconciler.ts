@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual } from 'typeorm';
+import { And, DataSource, Equal, In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { WebhookDelivery } from '../storage/entities/delivery.entity';
@@ -44,20 +44,35 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
   private async reconcile(now: Date): Promise<number> {
     const dueBefore = new Date(now.getTime() - this.options.reconcileGraceMs);
     let handed = 0;
+    // Keyset pagination on (nextAttemptAt, id): rows claimed during the pass do not shift it.
+    let after: { nextAttemptAt: Date; id: string } | null = null;
     for (;;) {
-      const due = await this.dataSource.getRepository(WebhookDelivery).find({
-        select: { id: true, nextAttemptAt: true },
-        where: { status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(dueBefore) },
-        order: { nextAttemptAt: 'ASC', id: 'ASC' },
-        take: BATCH,
-        skip: handed,
-      });
+      const due = await this.dueAfter(after, dueBefore);
       if (due.length === 0) break;
       await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt ?? now })));
       handed += due.length;
+      const last = due[due.length - 1];
+      after = { nextAttemptAt: last.nextAttemptAt!, id: last.id };
       if (due.length < BATCH) break;
     }
     if (handed > 0) this.logger.log(`reconciler queued ${handed} due deliveries`);
     return handed;
+  }
+
+  /** The next page of due deliveries; find operators, so each database gets its own time format. */
+  private dueAfter(after: { nextAttemptAt: Date; id: string } | null, dueBefore: Date): Promise<Array<Pick<WebhookDelivery, 'id' | 'nextAttemptAt'>>> {
+    const status = In(ATTEMPTABLE_STATUSES);
+    const where: FindOptionsWhere<WebhookDelivery>[] = after
+      ? [
+          { status, nextAttemptAt: And(MoreThan(after.nextAttemptAt), LessThanOrEqual(dueBefore)) },
+          { status, nextAttemptAt: Equal(after.nextAttemptAt), id: MoreThan(after.id) },
+        ]
+      : [{ status, nextAttemptAt: LessThanOrEqual(dueBefore) }];
+    return this.dataSource.getRepository(WebhookDelivery).find({
+      select: { id: true, nextAttemptAt: true },
+      where,
+      order: { nextAttemptAt: 'ASC', id: 'ASC' },
+      take: BATCH,
+    });
   }
 }

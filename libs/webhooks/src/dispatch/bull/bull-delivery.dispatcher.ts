@@ -27,17 +27,27 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher {
   override async requeue(deliveries: readonly DueDelivery[]): Promise<void> {
     await this.enqueue(deliveries);
     const now = Date.now();
-    for (let i = 0; i < deliveries.length; i += PROMOTE_BATCH) {
+    const due = deliveries.filter((delivery) => delivery.runAt.getTime() <= now).map((delivery) => delivery.id);
+    for (let i = 0; i < due.length; i += PROMOTE_BATCH) {
+      const delayed = await this.delayedAmong(due.slice(i, i + PROMOTE_BATCH));
       await Promise.all(
-        deliveries
-          .slice(i, i + PROMOTE_BATCH)
-          .filter((delivery) => delivery.runAt.getTime() <= now)
-          .map(async (delivery) => {
-            const job = await this.queue.getJob(delivery.id);
-            if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
-          }),
+        delayed.map(async (id) => {
+          const job = await this.queue.getJob(id);
+          await job?.promote().catch(() => undefined); // it may have started meanwhile
+        }),
       );
     }
+  }
+
+  /**
+   * The ids whose jobs wait in Bull's delayed set, in one round trip: most requeued jobs are
+   * already waiting, and loading each job to ask would cost a backlog dearly.
+   */
+  private async delayedAmong(ids: string[]): Promise<string[]> {
+    const pipeline = this.queue.client.pipeline();
+    for (const id of ids) pipeline.zscore(this.queue.toKey('delayed'), id);
+    const scores = (await pipeline.exec()) ?? [];
+    return ids.filter((_, i) => scores[i]?.[1] !== null && scores[i]?.[1] !== undefined);
   }
 
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
