@@ -177,3 +177,54 @@ describe('rate limit shared by two workers (PostgreSQL + Bull)', () => {
     expect(attempts).toBe(total);
   });
 });
+
+describe('a slow endpoint holds at most endpointConcurrency slots (PostgreSQL + Bull)', () => {
+  let backend: TestBackend;
+  let app: INestApplication;
+  let healthy: TestReceiver;
+  let silent: TestReceiver;
+
+  beforeAll(async () => {
+    backend = await postgresWithBull.create();
+    healthy = await TestReceiver.start();
+    silent = (await TestReceiver.start()).otherwise(hang);
+    // No circuit breaker: only the slot cap keeps the workers free. The silent endpoint's
+    // requests outlast the test (its timeout is long), so nothing here races a timer.
+    app = await startFixtureApp({
+      database: backend.database,
+      webhooks: { queuePrefix: uniqueName('whslots'), concurrency: 4, endpointConcurrency: 2, timeoutMs: 60_000, circuitBreaker: false },
+    });
+  });
+
+  afterAll(async () => {
+    await silent?.close();
+    await app?.close();
+    await healthy?.close();
+    await backend?.drop();
+  });
+
+  it('healthy deliveries flow while a silent endpoint holds two requests, and its other deliveries wait unattempted', async () => {
+    const endpoints = app.get(EndpointsService);
+    const dataSource = app.get(DataSource);
+    const stuck = await endpoints.create({ url: silent.endpoint(), eventTypes: ['*'] });
+    const fine = await endpoints.create({ url: healthy.endpoint(), eventTypes: ['*'] });
+    const total = 12;
+    for (let i = 0; i < total; i++) await app.get(WebhooksService).publish('invoice.paid', { i });
+
+    // With 4 slots and no cap, the silent endpoint's hanging requests would hold all of them.
+    await healthy.waitForRequests(total, 30_000);
+    const toStuck = await dataSource.getRepository(WebhookDelivery).findBy({ endpointId: stuck.id });
+    await waitFor(
+      async () => (await dataSource.getRepository(WebhookDelivery).countBy({ endpointId: stuck.id, status: DeliveryStatus.Retrying })) === total - 2,
+      { what: 'the deliveries past the cap to be postponed' },
+    );
+    expect(silent.requests).toHaveLength(2);
+    expect(toStuck).toHaveLength(total);
+    const postponed = await dataSource.getRepository(WebhookDelivery).findBy({ endpointId: stuck.id, status: DeliveryStatus.Retrying });
+    expect(postponed.every((delivery) => delivery.attemptCount === 0)).toBe(true);
+    expect(await dataSource.getRepository(WebhookAttempt).countBy({ deliveryId: In(toStuck.map((delivery) => delivery.id)) })).toBe(0);
+    await waitFor(async () => (await dataSource.getRepository(WebhookDelivery).countBy({ endpointId: fine.id, status: DeliveryStatus.Succeeded })) === total, {
+      what: 'the healthy deliveries to be recorded as succeeded',
+    });
+  });
+});

@@ -9,6 +9,7 @@ import { DeliveriesRepository, type ClaimedDelivery, type DeliveryTransition } f
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { WebhookActivity } from '../operations/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
@@ -42,6 +43,7 @@ const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
 @Injectable()
 export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');
+  private readonly slots = new EndpointSlots();
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -72,16 +74,18 @@ export class DeliveryWorker {
     const held = (await this.holdForEndpoint(delivery, endpoint, now)) ?? (await this.holdForTraffic(delivery, endpoint!, now));
     if (held) return held;
 
+    const timeoutMs = endpoint!.timeoutMs ?? this.options.timeoutMs;
+    const slot = await this.slots.take(endpoint!.id, this.options.endpointConcurrency, timeoutMs);
+    if (slot.kind === 'wait') {
+      this.activity.emit('postponed', { endpointId: endpoint!.id, reason: 'endpoint-busy' });
+      await this.deliveries.postpone(delivery.id, slot.until, now);
+      return { kind: 'later', at: slot.until };
+    }
     const request = buildWebhookRequest(
       { event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },
-      now,
+      new Date(),
     );
-    const result = await this.http.post({
-      url: endpoint!.url,
-      body: request.body,
-      headers: request.headers,
-      timeoutMs: endpoint!.timeoutMs ?? this.options.timeoutMs,
-    });
+    const result = await this.http.post({ url: endpoint!.url, body: request.body, headers: request.headers, timeoutMs }).finally(slot.release);
     const finishedAt = new Date();
     const verdict = judgeAttempt(result, finishedAt);
     const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);

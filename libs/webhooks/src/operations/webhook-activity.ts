@@ -30,7 +30,7 @@ export interface WebhookActivityEvents {
   attempted: [AttemptActivity];
   publishFailed: [{ type: string }];
   /** A delivery waited without an attempt: open circuit or rate limit. */
-  postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' }];
+  postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' | 'endpoint-busy' }];
 }
 
 /**

@@ -26,6 +26,7 @@ export interface ResolvedWebhooksOptions {
   queuePrefix: string;
   worker: boolean;
   concurrency: number;
+  endpointConcurrency: number;
   pollIntervalMs: number;
   queueSettings: WebhooksModuleOptions['queueSettings'];
   claimLeaseMarginMs: number;
@@ -61,6 +62,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     queuePrefix: options.queuePrefix ?? 'bull',
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
+    endpointConcurrency: options.endpointConcurrency ?? Math.ceil((options.concurrency ?? 16) / 2),
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
     queueSettings: options.queueSettings,
     claimLeaseMarginMs: options.claimLeaseMarginMs ?? 30 * SECOND,

@@ -139,6 +139,13 @@ export interface WebhooksModuleOptions {
   /** How many deliveries one process attempts at the same time. Default 16. */
   concurrency?: number;
   /**
+   * Most attempts in flight to one endpoint in one process, so that an endpoint that answers
+   * slowly or never cannot take every slot of `concurrency`: past it, deliveries to a slow
+   * endpoint (a request out for over a second) are postponed without spending an attempt.
+   * Default: half of `concurrency`, rounded up.
+   */
+  endpointConcurrency?: number;
+  /**
    * EventEmitter2 event names (or patterns with `*`) that become webhooks of the same type,
    * e.g. `['payment.*', 'invoice.created']`. Default none.
    */

@@ -81,7 +81,7 @@ export function createWebhooksMetrics(registry: Registry, scrape: () => Promise<
     }),
     postponements: new Counter({
       name: WEBHOOKS_METRIC_NAMES.postponements,
-      help: 'Times a due delivery was put back without an attempt, by reason (circuit-open, rate-limited).',
+      help: 'Times a due delivery was put back without an attempt, by reason (circuit-open, rate-limited, endpoint-busy).',
       labelNames: ['reason'] as const,
       registers,
     }),

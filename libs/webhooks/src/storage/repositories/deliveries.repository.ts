@@ -11,12 +11,12 @@ import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { MicroBatcher } from '../../common/micro-batcher';
 import { hasConnectionPool } from '../transactions';
 
-/** Statuses from which a delivery may be attempted. */
+/** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
 /** Events never change: recently used ones are kept, since one event fans out to many deliveries. */
 const EVENT_CACHE_SIZE = 1_000;
 /**
- * Claims, endpoint reads and attempt records of concurrent attempts share statements: at
+ * Claims, reads, attempt records and postponements of concurrent attempts share statements: at
  * most this many deliveries a statement, at most two statements of a kind at once.
  */
 const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 2 };
@@ -25,6 +25,7 @@ const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 2 };
 export const CLAIMED_COLUMNS = ['id', 'eventId', 'endpointId', 'tenantId', 'eventType', 'attemptCount'] as const;
 export type ClaimedDelivery = Pick<WebhookDelivery, (typeof CLAIMED_COLUMNS)[number]>;
 
+/** Statuses from which a delivery may be attempted. */
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
 
 export interface DeliveryContext {
@@ -43,6 +44,12 @@ interface ClaimRequest {
   deliveryId: string;
   now: Date;
   leaseUntil: Date;
+}
+
+interface Postponement {
+  deliveryId: string;
+  until: Date;
+  now: Date;
 }
 
 interface AttemptRecord {
@@ -66,6 +73,7 @@ export class DeliveriesRepository {
   private readonly claims = new MicroBatcher((requests: ClaimRequest[]) => this.claimBatch(requests), HOT_PATH_BATCHING);
   private readonly endpoints = new MicroBatcher((ids: string[]) => this.findByIds(WebhookEndpoint, ids), HOT_PATH_BATCHING);
   private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
+  private readonly postponements = new MicroBatcher((requests: Postponement[]) => this.postponeBatch(requests), HOT_PATH_BATCHING);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -208,10 +216,30 @@ export class DeliveriesRepository {
   }
 
   /** Puts a delivery back to wait without spending an attempt. */
-  async postpone(deliveryId: string, until: Date, now: Date): Promise<void> {
-    await this.dataSource
-      .getRepository(WebhookDelivery)
-      .update({ id: deliveryId }, { status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now });
+  postpone(deliveryId: string, until: Date, now: Date): Promise<void> {
+    return this.postponements.submit({ deliveryId, until, now });
+  }
+
+  /**
+   * Deliveries held by one circuit, one busy endpoint or one rate-limit window share their
+   * `until`: one update for each.
+   */
+  private async postponeBatch(requests: Postponement[]): Promise<void[]> {
+    const byUntil = new Map<number, { until: Date; now: Date; ids: string[] }>();
+    for (const { deliveryId, until, now } of requests) {
+      const group = byUntil.get(until.getTime());
+      if (!group) byUntil.set(until.getTime(), { until, now, ids: [deliveryId] });
+      else {
+        group.ids.push(deliveryId);
+        if (now > group.now) group.now = now;
+      }
+    }
+    for (const { until, now, ids } of byUntil.values()) {
+      await this.dataSource
+        .getRepository(WebhookDelivery)
+        .update({ id: In(ids) }, { status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now });
+    }
+    return requests.map(() => undefined);
   }
 
   /**
