@@ -16,8 +16,11 @@ export abstract class DeliveryDispatcher {
   /**
    * Hands over deliveries the dispatcher may already hold, scheduled for a later time than
    * the database now says (manual retry, recovery, reconciliation): they run at `runAt`.
+   * Returns how many it did not hold as the database says (added or moved); a dispatcher
+   * that cannot tell counts them all.
    */
-  requeue(deliveries: readonly DueDelivery[]): Promise<void> {
-    return this.enqueue(deliveries);
+  async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
+    await this.enqueue(deliveries);
+    return deliveries.length;
   }
 }

@@ -9,6 +9,8 @@ import { DeliveryDispatcher } from './delivery-dispatcher';
 import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 1_000;
+/** Pages in a row that the queue already held, after which a pass stops (and the next resumes). */
+const QUIET_PAGES = 10;
 
 /**
  * Queues again what the database says is due but the queue may have lost (Redis flushed or
@@ -20,6 +22,8 @@ const BATCH = 1_000;
 export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly task = new PeriodicTask<number>('reconcile', this.logger);
+  /** Where the next pass resumes, in (nextAttemptAt, id) order; null: from the oldest. */
+  private resumeAfter: { nextAttemptAt: Date; id: string } | null = null;
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -36,27 +40,36 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
     return this.task.stop();
   }
 
-  /** Queues due deliveries older than the grace period; returns how many were handed over. */
+  /** Queues due deliveries older than the grace period that the queue lost; returns how many. */
   reconcileOnce(now: Date = new Date()): Promise<number> {
     return this.task.runOnce(() => this.reconcile(now));
   }
 
+  /**
+   * Walks the due deliveries oldest first and hands them over; returns how many the
+   * dispatcher did not hold. A pass over a long backlog that the queue already holds stops
+   * after `QUIET_PAGES` pages and the next pass resumes there, so each pass costs little
+   * while still, pass after pass, looking at every due delivery; pages with losses never
+   * stop it (after a Redis flush, everything goes back at once).
+   */
   private async reconcile(now: Date): Promise<number> {
     const dueBefore = new Date(now.getTime() - this.options.reconcileGraceMs);
-    let handed = 0;
-    // Keyset pagination on (nextAttemptAt, id): rows claimed during the pass do not shift it.
-    let after: { nextAttemptAt: Date; id: string } | null = null;
-    for (;;) {
-      const due = await this.dueAfter(after, dueBefore);
-      if (due.length === 0) break;
-      await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt ?? now })));
-      handed += due.length;
+    let moved = 0;
+    let quietPages = 0;
+    while (quietPages < QUIET_PAGES) {
+      const due = await this.dueAfter(this.resumeAfter, dueBefore);
+      const movedNow = due.length === 0 ? 0 : await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt ?? now })));
+      moved += movedNow;
+      quietPages = movedNow === 0 ? quietPages + 1 : 0;
+      if (due.length < BATCH) {
+        this.resumeAfter = null; // the end: the next pass starts from the oldest again
+        break;
+      }
       const last = due[due.length - 1];
-      after = { nextAttemptAt: last.nextAttemptAt!, id: last.id };
-      if (due.length < BATCH) break;
+      this.resumeAfter = { nextAttemptAt: last.nextAttemptAt!, id: last.id };
     }
-    if (handed > 0) this.logger.log(`reconciler queued ${handed} due deliveries`);
-    return handed;
+    if (moved > 0) this.logger.log(`reconciler queued ${moved} due deliveries`);
+    return moved;
   }
 
   /** The next page of due deliveries; find operators, so each database gets its own time format. */

@@ -14,7 +14,7 @@ export interface DeliverJobData {
 // NOTE: a job lives as long as its delivery: each retry delays the same job, so the job id
 // stays the delivery id and adding it again (reconciler, manual retry) is harmless.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
-const PROMOTE_BATCH = 100;
+const REQUEUE_CHUNK = 500;
 
 /** Dispatch through Bull: one job per delivery, job id = delivery id. */
 @Injectable()
@@ -23,31 +23,38 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher {
     super();
   }
 
-  /** Adds missing jobs, and moves jobs that wait longer than the database says to `now`. */
-  override async requeue(deliveries: readonly DueDelivery[]): Promise<void> {
-    await this.enqueue(deliveries);
-    const now = Date.now();
-    const due = deliveries.filter((delivery) => delivery.runAt.getTime() <= now).map((delivery) => delivery.id);
-    for (let i = 0; i < due.length; i += PROMOTE_BATCH) {
-      const delayed = await this.delayedAmong(due.slice(i, i + PROMOTE_BATCH));
+  /**
+   * Adds the jobs Bull does not have, and moves jobs that wait longer than the database says
+   * to `now`. One round trip per chunk finds out which: most requeued deliveries (a
+   * reconciler pass over a backlog) are already queued, and re-adding or loading each job
+   * would cost the backlog dearly.
+   */
+  override async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
+    let moved = 0;
+    for (let i = 0; i < deliveries.length; i += REQUEUE_CHUNK) {
+      const chunk = deliveries.slice(i, i + REQUEUE_CHUNK);
+      const known = await this.jobStates(chunk.map((delivery) => delivery.id));
+      const missing = chunk.filter((_, j) => known[j] === 'missing');
+      await this.enqueue(missing);
+      const now = Date.now();
+      const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
       await Promise.all(
-        delayed.map(async (id) => {
-          const job = await this.queue.getJob(id);
+        late.map(async (delivery) => {
+          const job = await this.queue.getJob(delivery.id);
           await job?.promote().catch(() => undefined); // it may have started meanwhile
         }),
       );
+      moved += missing.length + late.length;
     }
+    return moved;
   }
 
-  /**
-   * The ids whose jobs wait in Bull's delayed set, in one round trip: most requeued jobs are
-   * already waiting, and loading each job to ask would cost a backlog dearly.
-   */
-  private async delayedAmong(ids: string[]): Promise<string[]> {
+  private async jobStates(ids: string[]): Promise<Array<'missing' | 'delayed' | 'queued'>> {
     const pipeline = this.queue.client.pipeline();
-    for (const id of ids) pipeline.zscore(this.queue.toKey('delayed'), id);
-    const scores = (await pipeline.exec()) ?? [];
-    return ids.filter((_, i) => scores[i]?.[1] !== null && scores[i]?.[1] !== undefined);
+    for (const id of ids) pipeline.exists(this.queue.toKey(id)).zscore(this.queue.toKey('delayed'), id);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    return ids.map((_, i) => (replies[2 * i][1] === 0 ? 'missing' : replies[2 * i + 1][1] !== null ? 'delayed' : 'queued'));
   }
 
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {

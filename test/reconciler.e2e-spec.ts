@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { DeliveryReconciler, EndpointsService, WEBHOOKS_QUEUE, WebhooksService } from '@app/webhooks';
+import { startFixtureApp } from './support/fixture-app';
+import { postgresWithBull, type TestBackend } from './support/backends';
+
+/** More than the pages a quiet pass looks at (10 × 1,000), so a pass over all of them stops early. */
+const DUE = 12_000;
+
+describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
+  let backend: TestBackend;
+  let app: INestApplication;
+  let reconciler: DeliveryReconciler;
+  let queue: Queue;
+  /** Delivery ids, oldest due first. */
+  let ids: string[];
+
+  beforeAll(async () => {
+    backend = await postgresWithBull.create();
+    // No worker: the jobs stay in the queue, as behind a busy worker.
+    app = await startFixtureApp({ database: backend.database, webhooks: { worker: false } });
+    reconciler = app.get(DeliveryReconciler);
+    queue = app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    const dataSource = app.get(DataSource);
+    const endpoint = await app.get(EndpointsService).create({ url: 'http://127.0.0.1:9/hook', eventTypes: ['invoice.paid'] });
+    // An event no endpoint subscribes to: stored, with no delivery of its own.
+    const { eventId } = await app.get(WebhooksService).publish('payment.verified', {});
+    // The backlog, written straight into the table: due a minute ago and on, 1 ms apart.
+    const rows: Array<{ id: string }> = await dataSource.query(
+      `INSERT INTO webhook_deliveries (id, "eventId", "endpointId", "eventType", status, "attemptCount", "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $2::uuid, $3::uuid, 'invoice.paid', 'pending', 0,
+              now() - interval '1 minute' + i * interval '1 millisecond', now(), now()
+       FROM generate_series(1, $1) AS i
+       RETURNING id`,
+      [DUE, eventId, endpoint.id],
+    );
+    const order: Array<{ id: string }> = await dataSource.query(`SELECT id FROM webhook_deliveries ORDER BY "nextAttemptAt", id`);
+    expect(rows).toHaveLength(DUE);
+    ids = order.map((row) => row.id);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await backend?.drop();
+  });
+
+  const removeJob = async (id: string) => (await queue.getJob(id))!.remove();
+
+  it('queues every lost delivery in one pass, however many', async () => {
+    await expect(reconciler.reconcileOnce()).resolves.toBe(DUE);
+    const counts = await queue.getJobCounts();
+    expect(counts.waiting).toBe(DUE);
+  });
+
+  it('over a backlog the queue holds, a pass stops early and the next resumes where it stopped', async () => {
+    // Lost: one job the first pass reaches, one only the resumed pass reaches.
+    await removeJob(ids[100]);
+    await removeJob(ids[DUE - 100]);
+
+    // Page 1 holds a loss, then 10 quiet pages: 11,000 looked at, so the late loss waits.
+    await expect(reconciler.reconcileOnce()).resolves.toBe(1);
+    expect(await queue.getJob(ids[100])).not.toBeNull();
+    expect(await queue.getJob(ids[DUE - 100])).toBeNull();
+
+    await expect(reconciler.reconcileOnce()).resolves.toBe(1);
+    expect(await queue.getJob(ids[DUE - 100])).not.toBeNull();
+    expect((await queue.getJobCounts()).waiting).toBe(DUE);
+  });
+});
