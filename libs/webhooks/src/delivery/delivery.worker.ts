@@ -58,15 +58,15 @@ export class DeliveryWorker {
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
-    const delivery = await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs));
-    if (!delivery) return this.stepForUnclaimed(deliveryId);
+    const claim = await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs));
+    if (!claim) return this.stepForUnclaimed(deliveryId);
+    const { delivery, endpoint } = claim;
 
-    const context = await this.deliveries.loadContext(delivery);
-    if (!context) {
+    const event = await this.deliveries.findEvent(delivery.eventId);
+    if (!event) {
       await this.deliveries.finishWithoutAttempt(deliveryId, DeliveryStatus.Failed, 'event no longer exists', now);
       return { kind: 'done' };
     }
-    const { event, endpoint } = context;
     // The lease must outlast this attempt: extend it for an endpoint with a longer timeout.
     if (endpoint?.timeoutMs && endpoint.timeoutMs > this.options.timeoutMs) {
       await this.deliveries.extendLease(delivery.id, this.leaseEnd(now, endpoint.timeoutMs));

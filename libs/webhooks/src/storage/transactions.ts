@@ -9,14 +9,9 @@ const queues = new WeakMap<DataSource, Promise<unknown>>();
  * for each other; other databases run them side by side on pooled connections.
  */
 export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (hasConnectionPool(dataSource)) return dataSource.transaction(work);
+  if (!SINGLE_CONNECTION_DRIVERS.has(dataSource.options.type)) return dataSource.transaction(work);
   const previous = queues.get(dataSource) ?? Promise.resolve();
   const next = previous.then(() => dataSource.transaction(work));
   queues.set(dataSource, next.catch(() => undefined));
   return next;
-}
-
-/** Whether the database has pooled connections (unlike SQLite's single connection). */
-export function hasConnectionPool(dataSource: DataSource): boolean {
-  return !SINGLE_CONNECTION_DRIVERS.has(dataSource.options.type);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, LessThanOrEqual, MoreThan, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { DataSource, In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEndpoint } from '../entities/endpoint.entity';
@@ -9,7 +9,6 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { MicroBatcher } from '../../common/micro-batcher';
-import { hasConnectionPool } from '../transactions';
 
 /** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
@@ -17,9 +16,10 @@ const RELEASE_BATCH = 1_000;
 const EVENT_CACHE_SIZE = 1_000;
 /**
  * Claims, reads, attempt records and postponements of concurrent attempts share statements: at
- * most this many deliveries a statement, at most two statements of a kind at once.
+ * most 100 deliveries a statement, one statement of a kind at a time (what comes meanwhile
+ * waits for the next, so batches grow with the load).
  */
-const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 2 };
+const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 1 };
 
 /** What an attempt needs of its delivery. */
 export const CLAIMED_COLUMNS = ['id', 'eventId', 'endpointId', 'tenantId', 'eventType', 'attemptCount'] as const;
@@ -28,9 +28,9 @@ export type ClaimedDelivery = Pick<WebhookDelivery, (typeof CLAIMED_COLUMNS)[num
 /** Statuses from which a delivery may be attempted. */
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];
 
-export interface DeliveryContext {
+/** A claimed delivery and its endpoint (null when the endpoint row is gone). */
+export interface Claim {
   delivery: ClaimedDelivery;
-  event: WebhookEvent;
   endpoint: WebhookEndpoint | null;
 }
 
@@ -53,6 +53,7 @@ interface Postponement {
 }
 
 interface AttemptRecord {
+  attemptId: string;
   delivery: ClaimedDelivery;
   attempt: AttemptResult & { requestHeaders: Record<string, string> };
   transition: DeliveryTransition;
@@ -71,7 +72,6 @@ export class DeliveriesRepository {
   private readonly events = new Map<string, Promise<WebhookEvent | null>>();
   private readonly eventReads = new MicroBatcher((ids: string[]) => this.findByIds(WebhookEvent, ids), HOT_PATH_BATCHING);
   private readonly claims = new MicroBatcher((requests: ClaimRequest[]) => this.claimBatch(requests), HOT_PATH_BATCHING);
-  private readonly endpoints = new MicroBatcher((ids: string[]) => this.findByIds(WebhookEndpoint, ids), HOT_PATH_BATCHING);
   private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
   private readonly postponements = new MicroBatcher((requests: Postponement[]) => this.postponeBatch(requests), HOT_PATH_BATCHING);
 
@@ -81,9 +81,10 @@ export class DeliveriesRepository {
    * Takes the delivery for one attempt if it is due, by moving it to `delivering` with a lease:
    * its `nextAttemptAt` becomes the end of the lease, after which another worker may take it
    * (the one holding it is presumed dead). Only one of several concurrent callers succeeds; it
-   * gets what the attempt needs of the delivery, others get null.
+   * gets what the attempt needs of the delivery and its endpoint (read afresh: its state
+   * changes), others get null.
    */
-  claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<ClaimedDelivery | null> {
+  claim(deliveryId: string, now: Date, leaseUntil: Date): Promise<Claim | null> {
     return this.claims.submit({ deliveryId, now, leaseUntil });
   }
 
@@ -91,7 +92,14 @@ export class DeliveriesRepository {
    * Claims a batch in one statement on PostgreSQL (the hot path). The batch uses its latest
    * `now` and lease: requests of one batch were made within milliseconds of each other.
    */
-  private async claimBatch(requests: ClaimRequest[]): Promise<Array<ClaimedDelivery | null>> {
+  private async claimBatch(requests: ClaimRequest[]): Promise<Array<Claim | null>> {
+    const claimed = await this.claimDeliveries(requests);
+    const endpointIds = claimed.flatMap((delivery) => (delivery ? [delivery.endpointId] : []));
+    const endpoints = await this.findByIds(WebhookEndpoint, endpointIds);
+    return claimed.map((delivery) => delivery && { delivery, endpoint: endpoints[endpointIds.indexOf(delivery.endpointId)] });
+  }
+
+  private async claimDeliveries(requests: ClaimRequest[]): Promise<Array<ClaimedDelivery | null>> {
     if (this.dataSource.options.type !== 'postgres') {
       const claimed: Array<ClaimedDelivery | null> = [];
       for (const request of requests) claimed.push(await this.claimOne(request));
@@ -142,16 +150,8 @@ export class DeliveriesRepository {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
   }
 
-  async loadContext(delivery: ClaimedDelivery): Promise<DeliveryContext | null> {
-    const [event, endpoint] = await Promise.all([
-      this.findEvent(delivery.eventId),
-      this.endpoints.submit(delivery.endpointId),
-    ]);
-    return event ? { delivery, event, endpoint } : null;
-  }
-
-  /** Endpoints are read afresh for each attempt (their state changes), events are cached. */
-  private findEvent(eventId: string): Promise<WebhookEvent | null> {
+  /** The event of a delivery; events never change, so recently used ones are kept. */
+  findEvent(eventId: string): Promise<WebhookEvent | null> {
     const cached = this.events.get(eventId);
     if (cached) return cached;
     const read = this.eventReads.submit(eventId);
@@ -164,6 +164,7 @@ export class DeliveriesRepository {
 
   /** Rows by id, in the order asked (null for a missing one), deleted ones included. */
   private async findByIds<Row extends { id: string }>(entity: new () => Row, ids: string[]): Promise<Array<Row | null>> {
+    if (ids.length === 0) return [];
     const found = await this.dataSource.getRepository(entity).find({ where: { id: In([...new Set(ids)]) } as FindOptionsWhere<Row>, withDeleted: true });
     const byId = new Map(found.map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -176,7 +177,7 @@ export class DeliveriesRepository {
     transition: DeliveryTransition,
     now: Date,
   ): Promise<void> {
-    return this.attempts.submit({ delivery, attempt, transition, now });
+    return this.attempts.submit({ attemptId: randomUUID(), delivery, attempt, transition, now });
   }
 
   /**
@@ -197,14 +198,12 @@ export class DeliveriesRepository {
         if (updatedAt! > group.changes.updatedAt!) group.changes = changes;
       }
     }
-    const write = async (manager: EntityManager) => {
-      await manager.insert(WebhookAttempt, records.map(attemptRow));
-      for (const { ids, changes } of alike.values()) await manager.update(WebhookDelivery, { id: In(ids) }, changes);
-    };
-    // NOTE: on SQLite's single connection an open transaction would take in every other
-    // statement of the process; there the writes go without one (they do not fail apart).
-    if (hasConnectionPool(this.dataSource)) await this.dataSource.transaction(write);
-    else await write(this.dataSource.manager);
+    // No transaction (two round trips fewer): a crash between the statements leaves the
+    // delivery claimed and it is attempted again once the lease passes (at least once,
+    // which a transaction would not change), and a batch retried item by item after a
+    // failure inserts no attempt twice (the ids are fixed, the insert skips known ones).
+    await this.dataSource.createQueryBuilder().insert().into(WebhookAttempt).values(records.map(attemptRow)).orIgnore().execute();
+    for (const { ids, changes } of alike.values()) await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids) }, changes);
     return records.map(() => undefined);
   }
 
@@ -283,9 +282,9 @@ export class DeliveriesRepository {
   }
 }
 
-function attemptRow({ delivery, attempt }: AttemptRecord): Partial<WebhookAttempt> {
+function attemptRow({ attemptId, delivery, attempt }: AttemptRecord): Partial<WebhookAttempt> {
   return {
-    id: randomUUID(),
+    id: attemptId,
     deliveryId: delivery.id,
     number: delivery.attemptCount + 1,
     startedAt: attempt.startedAt,
