@@ -50,6 +50,8 @@ interface Postponement {
   deliveryId: string;
   until: Date;
   now: Date;
+  /** Only while this endpoint's circuit is open. */
+  behindCircuitOf: string | null;
 }
 
 interface AttemptRecord {
@@ -215,30 +217,8 @@ export class DeliveriesRepository {
   }
 
   /** Puts a delivery back to wait without spending an attempt. */
-  postpone(deliveryId: string, until: Date, now: Date): Promise<void> {
-    return this.postponements.submit({ deliveryId, until, now });
-  }
-
-  /**
-   * Deliveries held by one circuit, one busy endpoint or one rate-limit window share their
-   * `until`: one update for each.
-   */
-  private async postponeBatch(requests: Postponement[]): Promise<void[]> {
-    const byUntil = new Map<number, { until: Date; now: Date; ids: string[] }>();
-    for (const { deliveryId, until, now } of requests) {
-      const group = byUntil.get(until.getTime());
-      if (!group) byUntil.set(until.getTime(), { until, now, ids: [deliveryId] });
-      else {
-        group.ids.push(deliveryId);
-        if (now > group.now) group.now = now;
-      }
-    }
-    for (const { until, now, ids } of byUntil.values()) {
-      await this.dataSource
-        .getRepository(WebhookDelivery)
-        .update({ id: In(ids) }, { status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now });
-    }
-    return requests.map(() => undefined);
+  async postpone(deliveryId: string, until: Date, now: Date): Promise<void> {
+    await this.postponements.submit({ deliveryId, until, now, behindCircuitOf: null });
   }
 
   /**
@@ -246,8 +226,42 @@ export class DeliveriesRepository {
    * meantime (returns false then). Together with `releaseWaiting`, which runs after a circuit
    * closes, no delivery stays parked behind a circuit that is already closed.
    */
-  async postponeWhileCircuitOpen(deliveryId: string, endpointId: string, until: Date, now: Date): Promise<boolean> {
-    const circuitOpen = this.dataSource
+  postponeWhileCircuitOpen(deliveryId: string, endpointId: string, until: Date, now: Date): Promise<boolean> {
+    return this.postponements.submit({ deliveryId, until, now, behindCircuitOf: endpointId });
+  }
+
+  /**
+   * Deliveries held by one circuit, one busy endpoint or one rate-limit window share their
+   * `until`: one update for each such group. Answers whether each delivery was postponed.
+   */
+  private async postponeBatch(requests: Postponement[]): Promise<boolean[]> {
+    const groupOf = (request: Postponement) => `${request.until.getTime()} ${request.behindCircuitOf ?? ''}`;
+    const groups = new Map<string, { first: Postponement; now: Date; ids: string[]; postponed?: boolean }>();
+    for (const request of requests) {
+      const group = groups.get(groupOf(request));
+      if (!group) groups.set(groupOf(request), { first: request, now: request.now, ids: [request.deliveryId] });
+      else {
+        group.ids.push(request.deliveryId);
+        if (request.now > group.now) group.now = request.now;
+      }
+    }
+    for (const group of groups.values()) {
+      const update = this.dataSource
+        .createQueryBuilder()
+        .update(WebhookDelivery)
+        .set({ status: DeliveryStatus.Retrying, nextAttemptAt: group.first.until, updatedAt: group.now })
+        .where({ id: In(group.ids) });
+      const endpointId = group.first.behindCircuitOf;
+      if (endpointId !== null) update.andWhere(`EXISTS ${this.circuitOpenQuery()}`, { endpointId });
+      const result = await update.execute();
+      // The circuit condition is the same for the whole group: all are parked, or none.
+      group.postponed = endpointId === null || (result.affected ?? 0) > 0;
+    }
+    return requests.map((request) => groups.get(groupOf(request))!.postponed!);
+  }
+
+  private circuitOpenQuery(): string {
+    return this.dataSource
       .createQueryBuilder()
       .subQuery()
       .select('1')
@@ -255,14 +269,6 @@ export class DeliveriesRepository {
       .where('endpoint.id = :endpointId')
       .andWhere('endpoint.circuitOpenUntil IS NOT NULL')
       .getQuery();
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({ status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now })
-      .where({ id: deliveryId })
-      .andWhere(`EXISTS ${circuitOpen}`, { endpointId })
-      .execute();
-    return result.affected === 1;
   }
 
   /**
