@@ -48,6 +48,8 @@ export class DeliveryProcess {
     const execArgv = options.profileDir
       ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir, '--cpu-prof-name', `${options.label ?? config.mode}.cpuprofile`]
       : [];
+    // To explore, e.g. a heap cap: BENCH_WORKER_NODE_FLAGS="--max-old-space-size=128" (reported runs use none).
+    if (process.env.BENCH_WORKER_NODE_FLAGS) execArgv.push(...process.env.BENCH_WORKER_NODE_FLAGS.trim().split(/\s+/));
     const child = fork(ENTRY, [], {
       env: { ...process.env, BENCH_PROCESS_CONFIG: JSON.stringify(config) },
       execArgv,
