@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   DeliveryReconciler,
+  WebhookNotifications,
+  type EndpointFailingNotification,
   DeliveryStatus,
   EndpointsService,
   EndpointStatus,
@@ -226,5 +229,42 @@ describe('a slow endpoint holds at most endpointConcurrency slots (PostgreSQL + 
     await waitFor(async () => (await dataSource.getRepository(WebhookDelivery).countBy({ endpointId: fine.id, status: DeliveryStatus.Succeeded })) === total, {
       what: 'the healthy deliveries to be recorded as succeeded',
     });
+  });
+});
+
+describe('failure streak under concurrent failures (PostgreSQL + Bull)', () => {
+  let backend: TestBackend;
+  let app: INestApplication;
+  let receiver: TestReceiver;
+  const notifications: EndpointFailingNotification[] = [];
+
+  beforeAll(async () => {
+    backend = await postgresWithBull.create();
+    receiver = (await TestReceiver.start()).otherwise(respond(503));
+    // No breaker and one attempt each: every delivery fails once, many at the same moment.
+    app = await startFixtureApp({
+      database: backend.database,
+      webhooks: { queuePrefix: uniqueName('whstreak'), concurrency: 8, circuitBreaker: false, retry: { delaysMs: [0] } },
+    });
+    app.get(EventEmitter2).on(WebhookNotifications.endpointFailing, (payload: EndpointFailingNotification) => notifications.push(payload));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await receiver?.close();
+    await backend?.drop();
+  });
+
+  it('tells the host of 3, 5 and 10 failures in a row exactly once each', async () => {
+    const endpoint = await app.get(EndpointsService).create({ url: receiver.endpoint(), eventTypes: ['*'] });
+    const total = 12;
+    await Promise.all(Array.from({ length: total }, (_, i) => app.get(WebhooksService).publish('invoice.paid', { i })));
+    const dataSource = app.get(DataSource);
+    await waitFor(async () => (await dataSource.getRepository(WebhookDelivery).countBy({ endpointId: endpoint.id, status: DeliveryStatus.Failed })) === total, {
+      what: 'every delivery to fail',
+    });
+    await waitFor(async () => (await dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpoint.id })).consecutiveFailures === total);
+    await waitFor(() => notifications.length >= 3, { what: 'the three notifications' });
+    expect(notifications.map((notification) => notification.consecutiveFailures).sort((a, b) => a - b)).toEqual([3, 5, 10]);
   });
 });

@@ -4,6 +4,7 @@ import { DataSource, LessThanOrEqual } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { inTransaction } from '../../storage/transactions';
 import { HostNotifier } from './host-notifier';
 
 /** Payload of `webhooks.endpoint.failing`. */
@@ -71,22 +72,7 @@ export class EndpointHealthTracker {
   }
 
   async recordFailure(endpoint: WebhookEndpoint, now: Date): Promise<void> {
-    const column = (name: string) => this.dataSource.driver.escape(name);
-    await this.repository()
-      .createQueryBuilder()
-      .update(WebhookEndpoint)
-      .set({
-        consecutiveFailures: () => `${column('consecutiveFailures')} + 1`,
-        failingSince: () => `COALESCE(${column('failingSince')}, :now)`,
-      })
-      .setParameter('now', now)
-      .where({ id: endpoint.id })
-      .execute();
-    const updated = await this.repository().findOne({
-      where: { id: endpoint.id },
-      select: { id: true, consecutiveFailures: true, failingSince: true, status: true },
-      withDeleted: true,
-    });
+    const updated = await this.countFailure(endpoint, now);
     if (!updated) return;
     const streak = updated.consecutiveFailures;
     if (this.options.failureThresholds.includes(streak)) {
@@ -103,6 +89,32 @@ export class EndpointHealthTracker {
       await this.disable(endpoint, `failed ${streak} times in a row since ${updated.failingSince!.toISOString()}`, now);
     }
     await this.tripBreaker(endpoint, streak, now);
+  }
+
+  /**
+   * Adds one to the streak and reads it back in one transaction: the row stays locked until
+   * the read, so concurrent failures each see their own count and every threshold is
+   * crossed exactly once (never skipped, never told twice).
+   */
+  private countFailure(endpoint: WebhookEndpoint, now: Date) {
+    const column = (name: string) => this.dataSource.driver.escape(name);
+    return inTransaction(this.dataSource, async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .update(WebhookEndpoint)
+        .set({
+          consecutiveFailures: () => `${column('consecutiveFailures')} + 1`,
+          failingSince: () => `COALESCE(${column('failingSince')}, :now)`,
+        })
+        .setParameter('now', now)
+        .where({ id: endpoint.id })
+        .execute();
+      return manager.findOne(WebhookEndpoint, {
+        where: { id: endpoint.id },
+        select: { id: true, consecutiveFailures: true, failingSince: true, status: true },
+        withDeleted: true,
+      });
+    });
   }
 
   async disable(endpoint: WebhookEndpoint, reason: string, now: Date): Promise<void> {
