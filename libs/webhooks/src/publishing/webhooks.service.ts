@@ -5,7 +5,7 @@ import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeor
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { DueDelivery } from '../dispatch/delivery-dispatcher';
-import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
+import { WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { WebhookEvent } from '../storage/entities/event.entity';
 import { OutboxEnqueuer } from './outbox-enqueuer';
@@ -13,6 +13,7 @@ import { WebhookActivity } from '../operations/webhook-activity';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
 import { inTransaction } from '../storage/transactions';
+import { insertEventWithDeliveries, insertsEventAtomically } from '../storage/repositories/event-insert';
 
 export interface PublishOptions {
   /** Only this tenant's endpoints receive the event. Absent: endpoints without a tenant. */
@@ -33,8 +34,6 @@ export interface PublishResult {
   /** True when the idempotency key matched an earlier event. */
   duplicate: boolean;
 }
-
-const INSERT_CHUNK = 500;
 
 /** Publishes events: stores the event, fans it out to subscribed endpoints, queues the deliveries. */
 @Injectable()
@@ -62,7 +61,8 @@ export class WebhooksService {
       return this.reportPublished(result, type, tenantId);
     }
     try {
-      const { result, due } = await inTransaction(this.dataSource, write);
+      // One statement needs no transaction of its own (and two round trips fewer).
+      const { result, due } = insertsEventAtomically(this.dataSource.manager) ? await write(this.dataSource.manager) : await inTransaction(this.dataSource, write);
       await this.outbox.enqueueNow(due);
       return this.reportPublished(result, type, tenantId);
     } catch (error) {
@@ -95,32 +95,17 @@ export class WebhooksService {
     }
     const now = new Date();
     const eventId = randomUUID();
-    // An event without data (a void method) carries an empty object.
-    await manager.insert(WebhookEvent, { id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now });
-
     const endpoints = await manager.find(WebhookEndpoint, {
       select: { id: true, eventTypes: true },
       where: { tenantId: tenantId ?? IsNull(), status: EndpointStatus.Active },
     });
     const deliveries = endpoints
       .filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, type))
-      .map((endpoint) => ({
-        id: randomUUID(),
-        eventId,
-        endpointId: endpoint.id,
-        tenantId,
-        eventType: type,
-        status: DeliveryStatus.Pending,
-        attemptCount: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      }));
-    // Taken before inserting: TypeORM may write generated values back onto the inserted objects.
+      .map((endpoint) => ({ id: randomUUID(), endpointId: endpoint.id }));
+    // An event without data (a void method) carries an empty object.
+    const event = { id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now };
+    await insertEventWithDeliveries(manager, event, deliveries);
     const due = deliveries.map((delivery) => ({ id: delivery.id, runAt: now }));
-    for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-      await manager.insert(WebhookDelivery, deliveries.slice(i, i + INSERT_CHUNK));
-    }
     return { result: { eventId, deliveryCount: deliveries.length, duplicate: false }, due };
   }
 
