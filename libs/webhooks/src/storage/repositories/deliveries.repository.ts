@@ -9,6 +9,7 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { MicroBatcher } from '../../common/micro-batcher';
+import { insertAttemptsAndUpdate, type DeliveryChanges } from './attempt-insert.postgres';
 
 /** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
@@ -62,10 +63,6 @@ interface AttemptRecord {
   now: Date;
 }
 
-type DeliveryChanges = Pick<
-  Partial<WebhookDelivery>,
-  'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt' | 'attemptCount' | 'lastStatusCode' | 'lastError' | 'updatedAt'
->;
 
 /** Reads and moves deliveries; every state change of a delivery goes through here. */
 @Injectable()
@@ -204,8 +201,14 @@ export class DeliveriesRepository {
     // delivery claimed and it is attempted again once the lease passes (at least once,
     // which a transaction would not change), and a batch retried item by item after a
     // failure inserts no attempt twice (the ids are fixed, the insert skips known ones).
-    await this.dataSource.createQueryBuilder().insert().into(WebhookAttempt).values(records.map(attemptRow)).orIgnore().execute();
-    for (const { ids, changes } of alike.values()) await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids) }, changes);
+    const [first, ...others] = alike.values();
+    if (this.dataSource.options.type === 'postgres') {
+      await insertAttemptsAndUpdate(this.dataSource, records.map(attemptRow), first);
+    } else {
+      await this.dataSource.createQueryBuilder().insert().into(WebhookAttempt).values(records.map(attemptRow)).orIgnore().execute();
+      others.unshift(first);
+    }
+    for (const { ids, changes } of others) await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids) }, changes);
     return records.map(() => undefined);
   }
 
@@ -288,7 +291,7 @@ export class DeliveriesRepository {
   }
 }
 
-function attemptRow({ attemptId, delivery, attempt }: AttemptRecord): Partial<WebhookAttempt> {
+function attemptRow({ attemptId, delivery, attempt }: AttemptRecord) {
   return {
     id: attemptId,
     deliveryId: delivery.id,
