@@ -9,7 +9,7 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { MicroBatcher } from '../../common/micro-batcher';
-import { insertAttemptsAndUpdate, type DeliveryChanges } from './attempt-insert.postgres';
+import { claimDue, insertAttemptsAndUpdate, type DeliveryChanges } from './hot-path.postgres';
 
 /** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
@@ -106,14 +106,10 @@ export class DeliveriesRepository {
     }
     const latest = (times: Date[]) => new Date(Math.max(...times.map((time) => time.getTime())));
     const now = latest(requests.map((request) => request.now));
-    const result = await this.claimUpdate(
-      requests.map((request) => request.deliveryId),
-      now,
-      latest(requests.map((request) => request.leaseUntil)),
-    )
-      .returning(CLAIMED_COLUMNS as unknown as string[])
-      .execute();
-    const claimed = new Map((result.raw as ClaimedDelivery[]).map((row) => [row.id, row]));
+    const ids = requests.map((request) => request.deliveryId);
+    const leaseUntil = latest(requests.map((request) => request.leaseUntil));
+    const rows = await claimDue<ClaimedDelivery>(this.dataSource, ids, now, leaseUntil, CLAIMED_COLUMNS, ATTEMPTABLE_STATUSES);
+    const claimed = new Map(rows.map((row) => [row.id, row]));
     // The same delivery asked for twice in a batch (a job and its reconciled twin): one wins.
     return requests.map((request) => {
       const row = claimed.get(request.deliveryId) ?? null;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { WebhookAttempt } from '../entities/attempt.entity';
-import type { WebhookDelivery } from '../entities/delivery.entity';
+import { DeliveryStatus, type WebhookDelivery } from '../entities/delivery.entity';
 
 type AttemptRow = Pick<
   WebhookAttempt,
@@ -12,6 +12,32 @@ export type DeliveryChanges = Pick<
   Partial<WebhookDelivery>,
   'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt' | 'attemptCount' | 'lastStatusCode' | 'lastError' | 'updatedAt'
 >;
+
+/*
+ * The hot path's statements on PostgreSQL, written by hand: TypeORM's query building and
+ * result mapping was the largest share of the worker's time. Other databases use TypeORM.
+ */
+
+/**
+ * Claims the due ones of `ids` in one statement (see `DeliveriesRepository.claim`); returns
+ * the claimed rows with `columns`.
+ */
+export async function claimDue<Row>(dataSource: DataSource, ids: string[], now: Date, leaseUntil: Date, columns: readonly string[], attemptable: DeliveryStatus[]): Promise<Row[]> {
+  // A structured result: for an UPDATE, TypeORM's plain one is [rows, count].
+  const runner = dataSource.createQueryRunner();
+  try {
+    const result = await runner.query(
+      `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4
+       WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
+       RETURNING ${columns.map((column) => `"${column}"`).join(', ')}`,
+      [ids, DeliveryStatus.Delivering, leaseUntil, now, attemptable],
+      true,
+    );
+    return result.records as Row[];
+  } finally {
+    await runner.release();
+  }
+}
 
 /**
  * PostgreSQL: inserts the attempts (skipping ids already there) and applies one change to a
