@@ -63,7 +63,6 @@ interface AttemptRecord {
   now: Date;
 }
 
-
 /** Reads and moves deliveries; every state change of a delivery goes through here. */
 @Injectable()
 export class DeliveriesRepository {
@@ -118,21 +117,18 @@ export class DeliveriesRepository {
     });
   }
 
-  /** Without RETURNING, the claim and the read are two statements per delivery. */
+  /** Elsewhere (no UPDATE … RETURNING), the claim and the read are two statements a delivery. */
   private async claimOne({ deliveryId, now, leaseUntil }: ClaimRequest): Promise<ClaimedDelivery | null> {
-    const result = await this.claimUpdate([deliveryId], now, leaseUntil).execute();
+    const result = await this.dataSource
+      .getRepository(WebhookDelivery)
+      .update(
+        { id: deliveryId, status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) },
+        { status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now },
+      );
     if (result.affected !== 1) return null;
     return this.dataSource
       .getRepository(WebhookDelivery)
       .findOne({ where: { id: deliveryId }, select: Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, true])) });
-  }
-
-  private claimUpdate(deliveryIds: string[], now: Date, leaseUntil: Date) {
-    return this.dataSource
-      .createQueryBuilder()
-      .update(WebhookDelivery)
-      .set({ status: DeliveryStatus.Delivering, nextAttemptAt: leaseUntil, updatedAt: now })
-      .where({ id: In(deliveryIds), status: In(ATTEMPTABLE_STATUSES), nextAttemptAt: LessThanOrEqual(now) });
   }
 
   async extendLease(deliveryId: string, leaseUntil: Date): Promise<void> {
