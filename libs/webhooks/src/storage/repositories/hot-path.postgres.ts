@@ -2,6 +2,11 @@ import type { DataSource } from 'typeorm';
 import type { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, type WebhookDelivery } from '../entities/delivery.entity';
 
+/*
+ * The hot path's statements on PostgreSQL, written by hand: TypeORM's query building and
+ * result mapping was the largest share of the worker's time. Other databases use TypeORM.
+ */
+
 type AttemptRow = Pick<
   WebhookAttempt,
   'id' | 'deliveryId' | 'number' | 'startedAt' | 'durationMs' | 'requestHeaders' | 'responseStatus' | 'responseHeaders' | 'responseBody' | 'error'
@@ -12,11 +17,6 @@ export type DeliveryChanges = Pick<
   Partial<WebhookDelivery>,
   'status' | 'nextAttemptAt' | 'deliveredAt' | 'completedAt' | 'attemptCount' | 'lastStatusCode' | 'lastError' | 'updatedAt'
 >;
-
-/*
- * The hot path's statements on PostgreSQL, written by hand: TypeORM's query building and
- * result mapping was the largest share of the worker's time. Other databases use TypeORM.
- */
 
 /**
  * Claims the due ones of `ids` in one statement (see `DeliveriesRepository.claim`); returns
