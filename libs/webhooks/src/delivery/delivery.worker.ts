@@ -5,6 +5,7 @@ import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.con
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import type { WebhookEvent } from '../storage/entities/event.entity';
 import { DeliveriesRepository, type ClaimedDelivery, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
@@ -12,9 +13,9 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { WebhookActivity } from '../operations/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
-import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
+import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/attempt-outcome';
 import { scheduledDelayMs, withJitter } from './retry/retry-policy';
-import { buildWebhookRequest } from './webhook-request.builder';
+import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
 
 /** What the dispatcher should do with a delivery after the worker had it. */
 export type DeliveryStep = { kind: 'done' } | { kind: 'later'; at: Date };
@@ -71,21 +72,11 @@ export class DeliveryWorker {
     if (endpoint?.timeoutMs && endpoint.timeoutMs > this.options.timeoutMs) {
       await this.deliveries.extendLease(delivery.id, this.leaseEnd(now, endpoint.timeoutMs));
     }
-    const held = (await this.holdForEndpoint(delivery, endpoint, now)) ?? (await this.holdForTraffic(delivery, endpoint!, now));
+    const held = await this.holdForEndpoint(delivery, endpoint, now);
     if (held) return held;
-
-    const timeoutMs = endpoint!.timeoutMs ?? this.options.timeoutMs;
-    const slot = await this.slots.take(endpoint!.id, this.options.endpointConcurrency, timeoutMs);
-    if (slot.kind === 'wait') {
-      this.activity.emit('postponed', { endpointId: endpoint!.id, reason: 'endpoint-busy' });
-      await this.deliveries.postpone(delivery.id, slot.until, now);
-      return { kind: 'later', at: slot.until };
-    }
-    const request = buildWebhookRequest(
-      { event, endpoint: endpoint!, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },
-      new Date(),
-    );
-    const result = await this.http.post({ url: endpoint!.url, body: request.body, headers: request.headers, timeoutMs }).finally(slot.release);
+    const sent = await this.send(delivery, event, endpoint!, now);
+    if (sent.kind === 'held') return sent.step;
+    const { request, result } = sent;
     const finishedAt = new Date();
     const verdict = judgeAttempt(result, finishedAt);
     const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);
@@ -147,6 +138,38 @@ export class DeliveryWorker {
       return { kind: 'later', at };
     }
     return null;
+  }
+
+  /**
+   * Sends the attempt once the endpoint has a free slot in this process, its circuit lets it
+   * through and its rate-limit window has room; otherwise postpones it. The slot comes first,
+   * so that a delivery waiting for one holds no rate-limit reservation meanwhile.
+   */
+  private async send(
+    delivery: ClaimedDelivery,
+    event: WebhookEvent,
+    endpoint: WebhookEndpoint,
+    now: Date,
+  ): Promise<{ kind: 'held'; step: DeliveryStep } | { kind: 'sent'; request: BuiltWebhookRequest; result: AttemptResult }> {
+    const timeoutMs = endpoint.timeoutMs ?? this.options.timeoutMs;
+    const slot = await this.slots.take(endpoint.id, this.options.endpointConcurrency, timeoutMs);
+    if (slot.kind === 'wait') {
+      this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'endpoint-busy' });
+      await this.deliveries.postpone(delivery.id, slot.until, now);
+      return { kind: 'held', step: { kind: 'later', at: slot.until } };
+    }
+    try {
+      const held = await this.holdForTraffic(delivery, endpoint, now);
+      if (held) return { kind: 'held', step: held };
+      const request = buildWebhookRequest(
+        { event, endpoint, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },
+        new Date(),
+      );
+      const result = await this.http.post({ url: endpoint.url, body: request.body, headers: request.headers, timeoutMs });
+      return { kind: 'sent', request, result };
+    } finally {
+      slot.release();
+    }
   }
 
   /**
