@@ -29,7 +29,7 @@ export interface WebhookActivityEvents {
   published: [EventPublishedActivity];
   attempted: [AttemptActivity];
   publishFailed: [{ type: string }];
-  /** A delivery waited without an attempt: open circuit or rate limit. */
+  /** A delivery waited without an attempt: open circuit, rate limit or a busy (slow) endpoint. */
   postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' | 'endpoint-busy' }];
 }
 

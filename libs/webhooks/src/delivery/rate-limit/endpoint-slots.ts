@@ -38,7 +38,7 @@ export class EndpointSlots {
     }
   }
 
-  /** Attempts in flight to the endpoint, for tests and metrics. */
+  /** Attempts in flight to the endpoint (tests read it). */
   inFlight(endpointId: string): number {
     return this.endpoints.get(endpointId)?.inFlight.size ?? 0;
   }

@@ -9,7 +9,7 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
 import { MicroBatcher } from '../../common/micro-batcher';
-import { claimDue, insertAttemptsAndUpdate, type DeliveryChanges } from './hot-path.postgres';
+import { claimDue, insertAttemptsAndUpdate, isPostgres, type DeliveryChanges } from './hot-path.postgres';
 
 /** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
@@ -89,6 +89,8 @@ export class DeliveriesRepository {
   /**
    * Claims a batch in one statement on PostgreSQL (the hot path). The batch uses its latest
    * `now` and lease: requests of one batch were made within milliseconds of each other.
+   * Should the endpoint read fail after the claim, the batch's retry finds the deliveries
+   * claimed: they wait for their lease to pass, then go out (late, never lost).
    */
   private async claimBatch(requests: ClaimRequest[]): Promise<Array<Claim | null>> {
     const claimed = await this.claimDeliveries(requests);
@@ -98,7 +100,7 @@ export class DeliveriesRepository {
   }
 
   private async claimDeliveries(requests: ClaimRequest[]): Promise<Array<ClaimedDelivery | null>> {
-    if (this.dataSource.options.type !== 'postgres') {
+    if (!isPostgres(this.dataSource)) {
       const claimed: Array<ClaimedDelivery | null> = [];
       for (const request of requests) claimed.push(await this.claimOne(request));
       return claimed;
@@ -176,25 +178,21 @@ export class DeliveriesRepository {
    * that change alike (typically every success of the batch).
    */
   private async recordBatch(records: AttemptRecord[]): Promise<void[]> {
-    const alike = new Map<string, { ids: string[]; changes: DeliveryChanges }>();
-    for (const record of records) {
-      const changes = deliveryChanges(record);
-      // Alike but for the time: a batch finished within milliseconds, it takes the latest.
-      const { deliveredAt: _delivered, completedAt: _completed, updatedAt, ...rest } = changes;
-      const key = JSON.stringify(rest);
-      const group = alike.get(key);
-      if (!group) alike.set(key, { ids: [record.delivery.id], changes });
-      else {
-        group.ids.push(record.delivery.id);
-        if (updatedAt! > group.changes.updatedAt!) group.changes = changes;
-      }
-    }
+    // Alike but for the time: a batch finished within milliseconds, so a group takes the
+    // changes of its latest record (its time included).
+    const alike = [...groupBy(records, (record) => {
+      const { deliveredAt: _delivered, completedAt: _completed, updatedAt: _updated, ...rest } = deliveryChanges(record);
+      return JSON.stringify(rest);
+    }).values()].map((group) => ({
+      ids: group.map((record) => record.delivery.id),
+      changes: deliveryChanges(latestOf(group)),
+    }));
     // No transaction (two round trips fewer): a crash between the statements leaves the
     // delivery claimed and it is attempted again once the lease passes (at least once,
     // which a transaction would not change), and a batch retried item by item after a
     // failure inserts no attempt twice (the ids are fixed, the insert skips known ones).
-    const [first, ...others] = alike.values();
-    if (this.dataSource.options.type === 'postgres') {
+    const [first, ...others] = alike;
+    if (isPostgres(this.dataSource)) {
       await insertAttemptsAndUpdate(this.dataSource, records.map(attemptRow), first);
     } else {
       await this.dataSource.createQueryBuilder().insert().into(WebhookAttempt).values(records.map(attemptRow)).orIgnore().execute();
@@ -230,29 +228,21 @@ export class DeliveriesRepository {
    * `until`: one update for each such group. Answers whether each delivery was postponed.
    */
   private async postponeBatch(requests: Postponement[]): Promise<boolean[]> {
-    const groupOf = (request: Postponement) => `${request.until.getTime()} ${request.behindCircuitOf ?? ''}`;
-    const groups = new Map<string, { first: Postponement; now: Date; ids: string[]; postponed?: boolean }>();
-    for (const request of requests) {
-      const group = groups.get(groupOf(request));
-      if (!group) groups.set(groupOf(request), { first: request, now: request.now, ids: [request.deliveryId] });
-      else {
-        group.ids.push(request.deliveryId);
-        if (request.now > group.now) group.now = request.now;
-      }
-    }
+    const groups = groupBy(requests, (request) => `${request.until.getTime()} ${request.behindCircuitOf ?? ''}`);
+    const postponed = new Map<Postponement, boolean>();
     for (const group of groups.values()) {
+      const { until, now, behindCircuitOf } = latestOf(group);
       const update = this.dataSource
         .createQueryBuilder()
         .update(WebhookDelivery)
-        .set({ status: DeliveryStatus.Retrying, nextAttemptAt: group.first.until, updatedAt: group.now })
-        .where({ id: In(group.ids) });
-      const endpointId = group.first.behindCircuitOf;
-      if (endpointId !== null) update.andWhere(`EXISTS ${this.circuitOpenQuery()}`, { endpointId });
+        .set({ status: DeliveryStatus.Retrying, nextAttemptAt: until, updatedAt: now })
+        .where({ id: In(group.map((request) => request.deliveryId)) });
+      if (behindCircuitOf !== null) update.andWhere(`EXISTS ${this.circuitOpenQuery()}`, { endpointId: behindCircuitOf });
       const result = await update.execute();
       // The circuit condition is the same for the whole group: all are parked, or none.
-      group.postponed = endpointId === null || (result.affected ?? 0) > 0;
+      for (const request of group) postponed.set(request, behindCircuitOf === null || (result.affected ?? 0) > 0);
     }
-    return requests.map((request) => groups.get(groupOf(request))!.postponed!);
+    return requests.map((request) => postponed.get(request)!);
   }
 
   private circuitOpenQuery(): string {
@@ -281,6 +271,23 @@ export class DeliveriesRepository {
     await this.dataSource.getRepository(WebhookDelivery).update({ id: In(ids), status: DeliveryStatus.Retrying }, { nextAttemptAt: now, updatedAt: now });
     return ids.map((id) => ({ id, runAt: now }));
   }
+}
+
+/** Items by key, in their order. */
+function groupBy<Item>(items: Item[], keyOf: (item: Item) => string): Map<string, Item[]> {
+  const groups = new Map<string, Item[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+/** The item of a group made last (requests of one batch differ by milliseconds). */
+function latestOf<Item extends { now: Date }>(group: Item[]): Item {
+  return group.reduce((latest, item) => (item.now > latest.now ? item : latest));
 }
 
 function attemptRow({ attemptId, delivery, attempt }: AttemptRecord) {

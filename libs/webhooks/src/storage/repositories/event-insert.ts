@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEvent } from '../entities/event.entity';
+import { isPostgres } from './hot-path.postgres';
 
 /** A new event as published; its deliveries are pending and due at `createdAt`. */
 export interface NewEvent {
@@ -25,7 +26,7 @@ const INSERT_CHUNK = 500;
  * the publish hot path. Elsewhere, inserts in chunks; the caller runs them in a transaction.
  */
 export async function insertEventWithDeliveries(manager: EntityManager, event: NewEvent, deliveries: readonly NewDelivery[]): Promise<void> {
-  if (manager.connection.options.type === 'postgres') {
+  if (isPostgres(manager.connection)) {
     await manager.query(
       `WITH event AS (
          INSERT INTO "webhook_events" ("id", "type", "tenantId", "data", "idempotencyKey", "createdAt")
@@ -65,5 +66,5 @@ export async function insertEventWithDeliveries(manager: EntityManager, event: N
 
 /** Whether `insertEventWithDeliveries` is atomic on its own (one statement). */
 export function insertsEventAtomically(manager: EntityManager): boolean {
-  return manager.connection.options.type === 'postgres';
+  return isPostgres(manager.connection);
 }

@@ -7,6 +7,10 @@ import { DeliveryStatus, type WebhookDelivery } from '../entities/delivery.entit
  * result mapping was the largest share of the worker's time. Other databases use TypeORM.
  */
 
+export function isPostgres(dataSource: DataSource): boolean {
+  return dataSource.options.type === 'postgres';
+}
+
 type AttemptRow = Pick<
   WebhookAttempt,
   'id' | 'deliveryId' | 'number' | 'startedAt' | 'durationMs' | 'requestHeaders' | 'responseStatus' | 'responseHeaders' | 'responseBody' | 'error'
