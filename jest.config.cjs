@@ -4,12 +4,11 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  // `nestjs-webhooks` resolves, through its own package.json, to the library's sources: the
+  // tests see exactly its public entry points, without a build.
+  testEnvironmentOptions: { customExportConditions: ['nestjs-webhooks-source', 'node', 'node-addons'] },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
-  },
-  moduleNameMapper: {
-    '^@app/webhooks$': '<rootDir>/libs/webhooks/src/index.ts',
-    '^@app/webhooks/(.*)$': '<rootDir>/libs/webhooks/src/$1',
   },
 };
 
@@ -18,6 +17,12 @@ module.exports = {
   testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', rootDir: __dirname, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/global-setup.cjs' },
+    {
+      ...shared,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.cjs',
+    },
   ],
 };

@@ -1,4 +1,5 @@
-// Compiles the benchmarks (and the library they import by relative path) to dist/bench.
+// Builds the library (the benchmarks load it as a host does, from its dist/) and compiles the
+// benchmarks to dist/bench.
 const { execFileSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
@@ -6,6 +7,7 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const entry = join(root, 'dist/bench/bench/run.js');
 
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'libs/webhooks/tsconfig.lib.json')], { stdio: 'inherit', cwd: root });
 try {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.json')], { stdio: 'pipe', cwd: root });
 } catch (error) {

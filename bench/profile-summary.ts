@@ -33,7 +33,7 @@ function shortUrl(url: string): string {
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('node_modules/');
   if (modules >= 0) return path.slice(modules + 'node_modules/'.length);
-  const library = path.indexOf('libs/webhooks/src/');
+  const library = path.indexOf('libs/webhooks/dist/');
   if (library >= 0) return path.slice(library);
   return path;
 }
@@ -47,7 +47,7 @@ function owner(node: ProfileNode): string {
     const parts = url.slice(modules + 'node_modules/'.length).split('/');
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  if (url.includes('libs/webhooks/src/')) return 'webhooks library';
+  if (url.includes('libs/webhooks/dist/')) return 'webhooks library';
   if (url.startsWith('node:')) return 'node core';
   return 'other';
 }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
-import { DeliveryStatus, WebhookDelivery, WebhookEvent } from '@app/webhooks';
+import { DeliveryStatus, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { ApiClient, startApiApp } from './support/api-fixture';
 import { respond, TestReceiver } from './support/receiver';
 import { postgresWithBull, type TestBackend } from './support/backends';

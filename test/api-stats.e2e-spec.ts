@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createWebhooksApiDocument, DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent } from '@app/webhooks';
+import { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
+import { createWebhooksApiDocument } from 'nestjs-webhooks/api';
 import { ApiClient, startApiApp } from './support/api-fixture';
 import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 

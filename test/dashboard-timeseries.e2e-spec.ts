@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent } from '@app/webhooks';
+import { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { ApiClient, startApiApp } from './support/api-fixture';
 import { BACKEND_ROWS, type TestBackend } from './support/backends';
 

@@ -3,17 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
 import { createHmac, createPublicKey, verify } from 'node:crypto';
-import {
-  DeliveryStatus,
-  EndpointsService,
-  EndpointStatus,
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookNotifications,
-  WebhooksService,
-  verifyWebhook,
-  verificationKeyOf,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookNotifications, WebhooksService, verificationKeyOf } from 'nestjs-webhooks';
+import { verifyWebhook } from 'nestjs-webhooks/receiver';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { startFixtureApp } from './support/fixture-app';
 import { hang, respond, TestReceiver } from './support/receiver';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { generateWebhookSecret, WebhookDelivery, WebhookEvent } from '@app/webhooks';
+import { generateWebhookSecret, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { createDemoApp } from '../apps/demo/src/create-demo-app';
 import {
   DEFAULT_QUEUE_PREFIX,

@@ -2,18 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import {
-  DeliveryReconciler,
-  WebhookNotifications,
-  type EndpointFailingNotification,
-  DeliveryStatus,
-  EndpointsService,
-  EndpointStatus,
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhooksService,
-} from '@app/webhooks';
+import { DeliveryReconciler, WebhookNotifications, type EndpointFailingNotification, DeliveryStatus, EndpointsService, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhooksService } from 'nestjs-webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { hang, respond, TestReceiver } from './support/receiver';
 import { postgresWithBull, type TestBackend } from './support/backends';

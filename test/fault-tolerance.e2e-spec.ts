@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { DeliveryStatus, EndpointsService, WebhookDelivery, WebhooksService } from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, WebhookDelivery, WebhooksService } from 'nestjs-webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { WebhooksProcess } from './support/processes';
 import { TestReceiver, type ReceiverBehaviour } from './support/receiver';

@@ -7,20 +7,7 @@ import { Test } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  DeliveryStatus,
-  EndpointsService,
-  EndpointStatus,
-  WEBHOOK_ENTITIES,
-  WEBHOOK_MIGRATIONS,
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEvent,
-  WebhooksHealthIndicator,
-  WebhooksModule,
-  WebhooksService,
-  type WebhooksModuleOptions,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, EndpointStatus, WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhooksHealthIndicator, WebhooksModule, WebhooksService, type WebhooksModuleOptions } from 'nestjs-webhooks';
 import { BACKEND_ROWS, postgresWithBull, type BackendFactory, type TestBackend } from './support/backends';
 import { testWebhookOptions } from './support/fixture-app';
 import { respond, TestReceiver } from './support/receiver';

@@ -6,22 +6,12 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Registry } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  DeliveryStatus,
-  EndpointsService,
-  EndpointStatus,
-  generateWebhookSecret,
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEvent,
-  WebhooksMetrics,
-  WebhooksService,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, EndpointStatus, generateWebhookSecret, WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhooksMetrics, WebhooksService } from 'nestjs-webhooks';
 import { createDemoApp } from '../apps/demo/src/create-demo-app';
 import { DEFAULT_QUEUE_PREFIX, RECEIVER_PATH, type DemoConfig } from '../apps/demo/src/config/demo-config';
 import { DemoEndpointsRegistrar } from '../apps/demo/src/endpoints/demo-endpoints.registrar';
 import type { ReceivedWebhook } from '../apps/demo/src/receiver/received-webhook.model';
-import { postgresWithBull, type TestBackend } from './support/backends';
+import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 import { startFixtureApp } from './support/fixture-app';
 import { respond, TestReceiver } from './support/receiver';
 import { createPostgresDatabase, TEST_REDIS_URL, uniqueName } from './support/services';
@@ -431,7 +421,7 @@ describe('metrics: lifecycle and failures', () => {
   });
 
   it('leaves the database gauges out and counts a scrape error when the database does not answer', async () => {
-    const app = await startFixtureApp({ database: backend.database, webhooks: { worker: false } });
+    const app = await startFixtureApp({ database: backend.database, webhooks: { worker: false, metrics: {} } });
     try {
       const metrics = app.get(WebhooksMetrics);
       await app.get<DataSource>(getDataSourceToken()).destroy();
@@ -442,6 +432,19 @@ describe('metrics: lifecycle and failures', () => {
       }
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('metrics: off unless asked for', () => {
+  it('registers nothing and says how to turn them on', async () => {
+    const backend = await sqliteEmbedded.create();
+    const app = await startFixtureApp({ database: backend.database, withoutRedis: true, webhooks: { worker: false } });
+    try {
+      expect(() => app.get(WebhooksMetrics).metrics()).toThrow('metrics are off; turn them on with the `metrics` option');
+    } finally {
+      await app.close();
+      await backend.drop();
     }
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Controller, Injectable, Post, Body, type INestApplication } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
-import { EmitsWebhook, EndpointsService, WebhookDelivery, WebhookEvent, WebhooksService } from '@app/webhooks';
+import { EmitsWebhook, EndpointsService, WebhookDelivery, WebhookEvent, WebhooksService } from 'nestjs-webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { TestReceiver } from './support/receiver';
 import { BACKEND_ROWS, postgresWithBull, type TestBackend } from './support/backends';

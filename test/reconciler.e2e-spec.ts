@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bull';
-import type { Queue } from 'bull';
+import Bull, { type Queue } from 'bull';
 import { DataSource } from 'typeorm';
-import { DeliveryReconciler, EndpointsService, WEBHOOKS_QUEUE, WebhooksService } from '@app/webhooks';
+import { DeliveryReconciler, EndpointsService, WebhooksService } from 'nestjs-webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { postgresWithBull, type TestBackend } from './support/backends';
+import { TEST_REDIS_URL, uniqueName } from './support/services';
 
 /** More than the pages a quiet pass looks at (10 × 1,000), so a pass over all of them stops early. */
 const DUE = 12_000;
@@ -21,9 +21,11 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
   beforeAll(async () => {
     backend = await postgresWithBull.create();
     // No worker: the jobs stay in the queue, as behind a busy worker.
-    app = await startFixtureApp({ database: backend.database, webhooks: { worker: false } });
+    const queuePrefix = uniqueName('whtest');
+    app = await startFixtureApp({ database: backend.database, webhooks: { worker: false, queuePrefix } });
     reconciler = app.get(DeliveryReconciler);
-    queue = app.get<Queue>(getQueueToken(WEBHOOKS_QUEUE));
+    // The library's queue, seen from outside: its name is documented, the prefix is the option's.
+    queue = new Bull('webhooks:deliveries', TEST_REDIS_URL, { prefix: queuePrefix });
     const dataSource = app.get(DataSource);
     const endpoint = await app.get(EndpointsService).create({ url: 'http://127.0.0.1:9/hook', eventTypes: ['invoice.paid'] });
     // An event no endpoint subscribes to: stored, with no delivery of its own.
@@ -43,6 +45,7 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
   });
 
   afterAll(async () => {
+    await queue?.close();
     await app?.close();
     await backend?.drop();
   });

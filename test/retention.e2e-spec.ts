@@ -2,14 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  DeliveryStatus,
-  EndpointsService,
-  RetentionCleaner,
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookEvent,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, RetentionCleaner, WebhookAttempt, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { startFixtureApp } from './support/fixture-app';
 import { BACKEND_ROWS, type TestBackend } from './support/backends';
 

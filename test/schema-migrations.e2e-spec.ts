@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { WEBHOOK_ENTITIES } from '../libs/webhooks/src/storage/entities';
-import { WEBHOOK_MIGRATIONS } from '../libs/webhooks/src/storage/migrations';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS } from 'nestjs-webhooks';
 
 // The shipped migrations must create exactly the schema the entities describe, on every supported
 // database: after running them on an empty database, TypeORM's schema builder must find nothing to do.

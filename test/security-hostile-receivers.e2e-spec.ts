@@ -3,15 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import {
-  DeliveryStatus,
-  EndpointsService,
-  WebhookAttempt,
-  WebhookDelivery,
-  WebhookEvent,
-  WebhookPayloadTooLargeError,
-  WebhooksService,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookPayloadTooLargeError, WebhooksService } from 'nestjs-webhooks';
 import { postgresWithBull, type TestBackend } from './support/backends';
 import { startFixtureApp } from './support/fixture-app';
 import { waitFor } from './support/wait-for';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpException, type INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { EndpointsService, type CreateEndpointInput } from '@app/webhooks';
+import { EndpointsService, type CreateEndpointInput } from 'nestjs-webhooks';
 import { ApiClient, startApiApp } from './support/api-fixture';
 import { postgresWithBull, type TestBackend } from './support/backends';
 import { FakeDns } from './support/fake-dns';

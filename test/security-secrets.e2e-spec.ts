@@ -3,17 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
-import {
-  DeliveryStatus,
-  EndpointSecretsReencryptor,
-  EndpointsService,
-  SecretEncryptionConfigError,
-  StoredSecretError,
-  verifyWebhook,
-  WebhookDelivery,
-  WebhooksService,
-  type SecretEncryptionKey,
-} from '@app/webhooks';
+import { DeliveryStatus, EndpointSecretsReencryptor, EndpointsService, SecretEncryptionConfigError, StoredSecretError, WebhookDelivery, WebhooksService, type SecretEncryptionKey } from 'nestjs-webhooks';
+import { verifyWebhook } from 'nestjs-webhooks/receiver';
 import { ApiClient } from './support/api-fixture';
 import { BACKEND_ROWS, postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 import { respond, TestReceiver } from './support/receiver';

@@ -3,7 +3,7 @@ import { BadRequestException, type INestApplication } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
-import { DeliveryStatus, EndpointsService, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhooksService } from '@app/webhooks';
+import { DeliveryStatus, EndpointsService, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhooksService } from 'nestjs-webhooks';
 import { postgresWithBull, type TestBackend } from './support/backends';
 import { FakeDns } from './support/fake-dns';
 import { startFixtureApp } from './support/fixture-app';

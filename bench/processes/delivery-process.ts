@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import Bull from 'bull';
 import { Agent } from 'undici';
-import { WebhooksService, type WebhooksModuleOptions } from '../../libs/webhooks/src';
+import { WebhooksService, type WebhooksModuleOptions } from 'nestjs-webhooks';
 import { createEndpoints } from '../support/endpoints';
 import { publishAll } from '../support/publishing';
 import { REDIS_URL } from '../support/services';

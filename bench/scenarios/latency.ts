@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { WebhooksService } from '../../libs/webhooks/src';
+import type { WebhooksService } from 'nestjs-webhooks';
 import { withTeardown } from '../support/context';
 import { CpuUsage, groupsWithChild, notes, otherLoadNote } from '../support/cpu-usage';
 import { startLibraryRig } from '../support/library-rig';

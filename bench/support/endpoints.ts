@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EndpointsService, EndpointStatus, generateWebhookSecret, WebhookEndpoint } from '../../libs/webhooks/src';
+import { EndpointsService, EndpointStatus, generateWebhookSecret, WebhookEndpoint } from 'nestjs-webhooks';
 import { ENDPOINT_TIMEOUT_MS, EVENT_TYPE } from './workload';
 
 /** Registers endpoints through the public service (validation included): for a handful. */

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { WebhooksService, type WebhooksModuleOptions } from '../../libs/webhooks/src';
+import { WebhooksService, type WebhooksModuleOptions } from 'nestjs-webhooks';
 import type { BenchContext, Teardown } from './context';
 import { DeliveryProcess } from './delivery-process';
 import { createEndpoints, endpointUrls, insertEndpoints } from './endpoints';

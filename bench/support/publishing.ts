@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { WebhooksService } from '../../libs/webhooks/src';
+import type { WebhooksService } from 'nestjs-webhooks';
 import { eventData, EVENT_TYPE } from './workload';
 
 /** Publishes `count` events as fast as `concurrency` callers can; resolves when all returned. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WebhooksModuleOptions } from '../../libs/webhooks/src';
+import type { WebhooksModuleOptions } from 'nestjs-webhooks';
 import { REDIS_URL } from './services';
 
 /** Deliveries in flight per process, for the library and both baselines alike. */

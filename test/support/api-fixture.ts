@@ -2,7 +2,8 @@ import { Injectable, UnauthorizedException, ValidationPipe, type CanActivate, ty
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksApiModule, WebhooksModule, type WebhooksModuleOptions } from '@app/webhooks';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule, type WebhooksModuleOptions } from 'nestjs-webhooks';
+import { WebhooksApiModule } from 'nestjs-webhooks/api';
 import { testWebhookOptions, type FixtureOptions } from './fixture-app';
 
 /** API keys of the fixture: each maps to a tenant; `key-without-tenant` passes the guard but has none. */

@@ -2,31 +2,29 @@ import type { INestApplication } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { existsSync } from 'node:fs';
+import sparticuzChromium from '@sparticuz/chromium';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksApiModule, WebhooksModule } from '@app/webhooks';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule } from 'nestjs-webhooks';
+import { WebhooksApiModule } from 'nestjs-webhooks/api';
 import { TestApiKeyGuard } from './api-fixture';
 import { testWebhookOptions, type FixtureOptions } from './fixture-app';
 
-/** The Chromium of the Debian package; `.ci/run` installs it when missing. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-artifacts', 'dashboard');
 export const PORTAL_SIGNING_KEY = 'dashboard-test-portal-signing-key-0123456789';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
 /**
- * Headless Chromium (Playwright makes a fresh profile for every launch). A missing browser is
- * a failure, never a skip: the dashboard would go untested without anyone noticing.
+ * Headless Chromium (Playwright makes a fresh profile for every launch). The browser comes with
+ * the dev dependencies: `@sparticuz/chromium` ships the binary inside its package and unpacks it
+ * into the temp folder, so `npm install` is all the tests need. `CHROMIUM_PATH` picks another.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM_PATH}: the dashboard tests need it. Install it with "apt-get install -y chromium" (.ci/run does), or set CHROMIUM_PATH.`);
-  }
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const executablePath = process.env.CHROMIUM_PATH ?? (await sparticuzChromium.executablePath());
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** A browser context that may only reach loopback addresses. */

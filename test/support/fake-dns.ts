@@ -1,4 +1,4 @@
-import type { HostResolver } from '@app/webhooks';
+import type { HostResolver } from 'nestjs-webhooks';
 
 /**
  * A DNS that answers from a table the test changes at will, and records what it was asked.

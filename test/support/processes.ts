@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { WebhooksModuleOptions } from '@app/webhooks';
+import type { WebhooksModuleOptions } from 'nestjs-webhooks';
 
 const FIXTURE = join(process.cwd(), 'dist/test-fixtures/test/fixtures/webhooks-process.js');
 

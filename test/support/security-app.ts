@@ -3,7 +3,8 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { inspect } from 'node:util';
-import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksApiModule, WebhooksModule, type WebhooksModuleOptions } from '@app/webhooks';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule, type WebhooksModuleOptions } from 'nestjs-webhooks';
+import { WebhooksApiModule } from 'nestjs-webhooks/api';
 import { TestApiKeyGuard } from './api-fixture';
 import { testWebhookOptions, type FixtureOptions } from './fixture-app';
 

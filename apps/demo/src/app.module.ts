@@ -2,7 +2,7 @@ import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { WebhooksModule } from '@app/webhooks';
+import { WebhooksModule } from 'nestjs-webhooks';
 import type { DemoConfig } from './config/demo-config';
 import { DEMO_CONFIG, DemoConfigModule } from './config/demo-config.module';
 import { demoDatabaseOptions } from './config/demo-database.options';

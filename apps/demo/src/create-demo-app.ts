@@ -2,7 +2,7 @@ import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { createWebhooksApiDocument } from '@app/webhooks';
+import { createWebhooksApiDocument } from 'nestjs-webhooks/api';
 import { AppModule } from './app.module';
 import type { DemoConfig } from './config/demo-config';
 

@@ -1,8 +1,10 @@
-// Public API of the webhooks library. Anything not exported here is internal.
+// The main entry point, `nestjs-webhooks`: the module, publishing, endpoints, storage and operations.
+// The management API is `nestjs-webhooks/api`, the receiving side `nestjs-webhooks/receiver`.
+// Anything not exported from an entry point is internal.
 
 // Module and options
 export { WebhooksModule } from './webhooks.module';
-export { WebhookNotifications, WEBHOOKS_QUEUE } from './webhooks.constants';
+export { WebhookNotifications } from './webhooks.constants';
 export type {
   WebhooksModuleOptions,
   RetrySchedule,
@@ -65,25 +67,7 @@ export {
   type TenantScope,
   type RotateSecretInput,
 } from './management/endpoints.service';
-export { WebhooksApiModule } from './management/api/webhooks-api.module';
-export type { WebhooksApiModuleOptions, WebhooksPortalOptions, TenantResolver } from './management/api/webhooks-api.options';
-export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './management/api/webhooks-api.openapi';
-
 // Operations
 export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
 export type { SuccessRateStatus } from './operations/health/success-rate';
 export { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
-export { WebhooksPortal, type PortalLink, type PortalLinkRequest } from './operations/dashboard/webhooks-portal.service';
-
-// Receiving side
-export {
-  verifyWebhook,
-  WebhookVerificationError,
-  type VerifyWebhookOptions,
-  type VerifiedWebhook,
-  type WebhookHeaders,
-} from './receiving/verify-webhook';
-export { WebhookReceiverModule } from './receiving/webhook-receiver.module';
-export { WebhookSignatureGuard, DuplicateWebhookException } from './receiving/webhook-signature.guard';
-export { ReceivedWebhook } from './receiving/received-webhook.decorator';
-export type { WebhookReceiverOptions, WebhookKeys, WebhookRequest } from './receiving/webhook-receiver.options';

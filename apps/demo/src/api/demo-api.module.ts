@@ -1,4 +1,4 @@
-import { WebhooksApiModule } from '@app/webhooks';
+import { WebhooksApiModule } from 'nestjs-webhooks/api';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DemoApiKeyGuard, type DemoApiRequest } from './demo-api-key.guard';

@@ -1,4 +1,4 @@
-import { WebhooksPortal, type PortalLink } from '@app/webhooks';
+import { WebhooksPortal, type PortalLink } from 'nestjs-webhooks/api';
 import { Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { DemoApiKeyGuard, type DemoApiRequest } from './demo-api-key.guard';
 

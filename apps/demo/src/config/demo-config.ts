@@ -1,4 +1,4 @@
-import { generateWebhookSecret, type WebhooksModuleOptions } from '@app/webhooks';
+import { generateWebhookSecret, type WebhooksModuleOptions } from 'nestjs-webhooks';
 
 /** Where the demo keeps the webhook tables. */
 export type DemoDatabase =

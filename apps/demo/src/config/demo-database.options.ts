@@ -1,5 +1,5 @@
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS } from '@app/webhooks';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS } from 'nestjs-webhooks';
 import type { DemoConfig } from './demo-config';
 
 /** TypeORM connection of the demo: the library's entities, its migrations run at start. */

@@ -1,4 +1,4 @@
-import type { WebhooksModuleOptions } from '@app/webhooks';
+import type { WebhooksModuleOptions } from 'nestjs-webhooks';
 import type { DemoConfig } from './demo-config';
 
 /** The `WebhooksModule.forRootAsync` factory of the demo. */
@@ -9,6 +9,8 @@ export function demoWebhooksOptions(config: DemoConfig): WebhooksModuleOptions {
     queuePrefix: config.queuePrefix,
     worker: config.role !== 'api',
     concurrency: config.concurrency,
+    // Prometheus metrics, served at GET /metrics.
+    metrics: true,
     // DEMO ONLY: the demo delivers to its own receiver over plain http on loopback.
     // Production must not allow http nor private/loopback networks: leave `outbound` unset
     // (https only, public addresses only) or list just the internal ranges you really need.

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { EndpointsService, WebhooksService } from '@app/webhooks';
+import { EndpointsService, WebhooksService } from 'nestjs-webhooks';
 import { DEMO_CONFIG } from '../config/demo-config.module';
 import type { DemoConfig } from '../config/demo-config';
 import { ReceiverSecrets } from '../receiver/receiver-secrets.store';

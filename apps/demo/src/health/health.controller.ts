@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { WebhooksHealthIndicator } from '@app/webhooks';
+import { WebhooksHealthIndicator } from 'nestjs-webhooks';
 
 @Controller('health')
 export class HealthController {

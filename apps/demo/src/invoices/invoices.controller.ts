@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { EmitsWebhook } from '@app/webhooks';
+import { EmitsWebhook } from 'nestjs-webhooks';
 import { CreateInvoiceDto } from './create-invoice.dto';
 import type { Invoice } from './invoice.model';
 import { InvoicesService } from './invoices.service';

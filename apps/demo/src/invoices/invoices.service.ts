@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EmitsWebhook } from '@app/webhooks';
+import { EmitsWebhook } from 'nestjs-webhooks';
 import type { Invoice } from './invoice.model';
 
 /** Invoices kept in memory. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
-import { WebhooksMetrics } from '@app/webhooks';
+import { WebhooksMetrics } from 'nestjs-webhooks';
 
 @Controller('metrics')
 export class MetricsController {

@@ -1,11 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import {
-  WebhookNotifications,
-  type DeliveryDeadLetteredNotification,
-  type EndpointDisabledNotification,
-  type EndpointFailingNotification,
-} from '@app/webhooks';
+import { WebhookNotifications, type DeliveryDeadLetteredNotification, type EndpointDisabledNotification, type EndpointFailingNotification } from 'nestjs-webhooks';
 
 /** What a host would do with the library's notifications: here, log them. */
 @Injectable()

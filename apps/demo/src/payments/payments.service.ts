@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { EmitsWebhook } from '@app/webhooks';
+import { EmitsWebhook } from 'nestjs-webhooks';
 import type { Payment, Refund } from './payment.model';
 
 /** Payments kept in memory; each successful call below also sends a webhook. */

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ReceivedWebhook, WebhookSignatureGuard, type VerifiedWebhook } from '@app/webhooks';
+import { ReceivedWebhook, WebhookSignatureGuard, type VerifiedWebhook } from 'nestjs-webhooks/receiver';
 import type { ReceivedWebhook as StoredWebhook, WebhookEnvelope } from './received-webhook.model';
 import { ReceivedWebhooksStore } from './received-webhooks.store';
 

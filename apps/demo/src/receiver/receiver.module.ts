@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhookReceiverModule } from '@app/webhooks';
+import { WebhookReceiverModule } from 'nestjs-webhooks/receiver';
 import { ReceivedWebhooksStore } from './received-webhooks.store';
 import { ReceiverController } from './receiver.controller';
 import { ReceiverSecrets } from './receiver-secrets.store';

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
@@ -17,8 +16,15 @@ import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/a
 import { scheduledDelayMs, withJitter } from './retry/retry-policy';
 import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
 
-/** What the dispatcher should do with a delivery after the worker had it. */
-export type DeliveryStep = { kind: 'done' } | { kind: 'later'; at: Date };
+/**
+ * What the dispatcher should do with a delivery after the worker had it, and with the
+ * deliveries the attempt `released` (the endpoint's circuit closed: they are due now).
+ */
+export type DeliveryStep = ({ kind: 'done' } | { kind: 'later'; at: Date }) & { released: readonly DueDelivery[] };
+
+const NOTHING_RELEASED: readonly DueDelivery[] = [];
+const DONE: DeliveryStep = { kind: 'done', released: NOTHING_RELEASED };
+const later = (at: Date): DeliveryStep => ({ kind: 'later', at, released: NOTHING_RELEASED });
 
 /** Payload of `webhooks.delivery.dead_lettered`. */
 export interface DeliveryDeadLetteredNotification {
@@ -53,7 +59,6 @@ export class DeliveryWorker {
     private readonly health: EndpointHealthTracker,
     private readonly rateLimiter: RateLimiter,
     private readonly notifier: HostNotifier,
-    private readonly moduleRef: ModuleRef,
     private readonly activity: WebhookActivity,
   ) {}
 
@@ -66,7 +71,7 @@ export class DeliveryWorker {
     const event = await this.deliveries.findEvent(delivery.eventId);
     if (!event) {
       await this.deliveries.finishWithoutAttempt(deliveryId, DeliveryStatus.Failed, 'event no longer exists', now);
-      return { kind: 'done' };
+      return DONE;
     }
     // The lease must outlast this attempt: extend it for an endpoint with a longer timeout.
     if (endpoint?.timeoutMs && endpoint.timeoutMs > this.options.timeoutMs) {
@@ -94,7 +99,7 @@ export class DeliveryWorker {
       publishedAt: event.createdAt,
     });
 
-    await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
+    const released = await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
     if (transition.status === DeliveryStatus.Failed) {
       this.notifier.notify<DeliveryDeadLetteredNotification>(WebhookNotifications.deliveryDeadLettered, {
         deliveryId: delivery.id,
@@ -107,7 +112,7 @@ export class DeliveryWorker {
         lastError: result.error ?? null,
       });
     }
-    return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt } : { kind: 'done' };
+    return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt, released } : { kind: 'done', released };
   }
 
   private leaseEnd(now: Date, timeoutMs: number): Date {
@@ -118,24 +123,24 @@ export class DeliveryWorker {
   private async stepForUnclaimed(deliveryId: string): Promise<DeliveryStep> {
     const delivery = await this.deliveries.findById(deliveryId);
     const waiting = delivery && [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering].includes(delivery.status);
-    return waiting && delivery.nextAttemptAt ? { kind: 'later', at: delivery.nextAttemptAt } : { kind: 'done' };
+    return waiting && delivery.nextAttemptAt ? later(delivery.nextAttemptAt) : DONE;
   }
 
   /** Deliveries to deleted, disabled or paused endpoints are not attempted. */
   private async holdForEndpoint(delivery: ClaimedDelivery, endpoint: WebhookEndpoint | null, now: Date): Promise<DeliveryStep | null> {
     if (!endpoint || endpoint.deletedAt) {
       await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Cancelled, 'endpoint deleted', now);
-      return { kind: 'done' };
+      return DONE;
     }
     if (endpoint.status === EndpointStatus.Disabled) {
       // Failed rather than cancelled, so that recovering the endpoint later sends them.
       await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Failed, 'endpoint disabled', now);
-      return { kind: 'done' };
+      return DONE;
     }
     if (endpoint.status === EndpointStatus.Paused) {
       const at = new Date(now.getTime() + PAUSED_ENDPOINT_RECHECK_MS);
       await this.deliveries.postpone(delivery.id, at, now);
-      return { kind: 'later', at };
+      return later(at);
     }
     return null;
   }
@@ -156,7 +161,7 @@ export class DeliveryWorker {
     if (slot.kind === 'wait') {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'endpoint-busy' });
       await this.deliveries.postpone(delivery.id, slot.until, now);
-      return { kind: 'held', step: { kind: 'later', at: slot.until } };
+      return { kind: 'held', step: later(slot.until) };
     }
     try {
       const held = await this.holdForTraffic(delivery, endpoint, now);
@@ -184,14 +189,14 @@ export class DeliveryWorker {
       const parked = await this.deliveries.postponeWhileCircuitOpen(delivery.id, endpoint.id, gate.until, now);
       const at = parked ? gate.until : now;
       if (!parked) await this.deliveries.postpone(delivery.id, at, now);
-      return { kind: 'later', at };
+      return later(at);
     }
     if (!endpoint.rateLimitPerSecond) return null;
     const rate = await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now);
     if (rate.kind === 'go') return null;
     this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'rate-limited' });
     await this.deliveries.postpone(delivery.id, rate.until, now);
-    return { kind: 'later', at: rate.until };
+    return later(rate.until);
   }
 
   private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
@@ -208,20 +213,14 @@ export class DeliveryWorker {
     return { status: DeliveryStatus.Retrying, nextAttemptAt: new Date(now.getTime() + delayMs) };
   }
 
-  /** The probe succeeded: what waited behind the circuit goes out now. */
-  private async releaseWaiting(endpoint: WebhookEndpoint, now: Date): Promise<void> {
-    const released = await this.deliveries.releaseWaiting(endpoint.id, now);
-    // NOTE: resolved lazily: the embedded dispatcher itself depends on this worker.
-    if (released.length > 0) await this.moduleRef.get(DeliveryDispatcher, { strict: false }).requeue(released);
-  }
-
-  private async keepEndpointHealth(verdict: AttemptVerdict, endpoint: WebhookEndpoint, now: Date): Promise<void> {
+  /** Returns what waited behind the endpoint's circuit when this success closed it: due now. */
+  private async keepEndpointHealth(verdict: AttemptVerdict, endpoint: WebhookEndpoint, now: Date): Promise<readonly DueDelivery[]> {
     if (verdict.kind === 'succeeded') {
       await this.health.recordSuccess(endpoint);
-      if (endpoint.circuitOpenUntil) await this.releaseWaiting(endpoint, now);
-      return;
+      return endpoint.circuitOpenUntil ? this.deliveries.releaseWaiting(endpoint.id, now) : NOTHING_RELEASED;
     }
     await this.health.recordFailure(endpoint, now);
     if (verdict.kind === 'gone') await this.health.disable(endpoint, 'the endpoint answered 410 Gone', now);
+    return NOTHING_RELEASED;
   }
 }

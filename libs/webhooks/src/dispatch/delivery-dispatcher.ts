@@ -4,10 +4,21 @@ export interface DueDelivery {
   runAt: Date;
 }
 
+/** Job counts of a queue server (Bull mode). */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+  paused: number;
+}
+
 /**
  * Moves deliveries from the database to the workers. The database stays the source of
  * truth: a dispatcher may lose work (Redis flushed, process killed) and the reconciler will
  * hand it the same deliveries again, so `enqueue` must be idempotent per delivery id.
+ * One implementation runs in a process, chosen once from the options (`dispatch.providers.ts`).
  */
 export abstract class DeliveryDispatcher {
   /** Hands over new deliveries. */
@@ -22,5 +33,15 @@ export abstract class DeliveryDispatcher {
   async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
     await this.enqueue(deliveries);
     return deliveries.length;
+  }
+
+  /** Resolves once the queue's server answers; null when there is none (embedded mode). */
+  pingQueueServer(): Promise<void> | null {
+    return null;
+  }
+
+  /** The queue server's job counts; null when there is none (embedded mode). */
+  async queueCounts(): Promise<QueueCounts | null> {
+    return null;
   }
 }

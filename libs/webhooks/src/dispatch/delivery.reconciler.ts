@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { And, DataSource, Equal, In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
@@ -27,7 +27,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly dispatcher: DeliveryDispatcher,
   ) {}
 

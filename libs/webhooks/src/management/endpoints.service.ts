@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
@@ -73,7 +73,7 @@ export class EndpointsService {
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly catalog: EventTypeCatalog,
   ) {
     this.policy = new OutboundAddressPolicy(options.allowedNetworks);

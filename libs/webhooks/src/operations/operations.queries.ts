@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { DataSource, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
@@ -39,7 +39,7 @@ export interface EndpointCounts {
  */
 @Injectable()
 export class OperationsQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');

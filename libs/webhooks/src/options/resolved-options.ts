@@ -52,7 +52,8 @@ export interface ResolvedWebhooksOptions {
   maxPayloadBytes: number;
   strict: boolean;
   health: Required<HealthOptions>;
-  metrics: MetricsOptions;
+  /** Null when metrics are off. */
+  metrics: MetricsOptions | null;
 }
 
 export function resolveWebhooksOptions(options: WebhooksModuleOptions): ResolvedWebhooksOptions {
@@ -111,6 +112,6 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
       healthySuccessRate: options.health?.healthySuccessRate ?? 0.95,
       degradedSuccessRate: options.health?.degradedSuccessRate ?? 0.8,
     },
-    metrics: { registry: options.metrics?.registry },
+    metrics: options.metrics === true ? {} : options.metrics ? { registry: options.metrics.registry } : null,
   };
 }

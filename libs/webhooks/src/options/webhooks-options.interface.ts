@@ -1,5 +1,41 @@
-import type { QueueOptions } from 'bull';
-import type { Registry } from 'prom-client';
+// NOTE: no type here comes from an optional peer (Bull, prom-client): a host that does not
+// install them compiles against these declarations all the same.
+
+/** ioredis connection options (host, port, password, db, tls, ...), passed to Bull as they are. */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  db?: number;
+  tls?: Record<string, unknown>;
+  [option: string]: unknown;
+}
+
+/** Bull's queue settings the host may tune (see Bull's `AdvancedSettings`). */
+export interface DeliveryQueueSettings {
+  /** How long a worker holds a job's lock, in ms; a worker that stops renewing it is presumed dead. Bull's default 30 000. */
+  lockDuration?: number;
+  /** How often the lock is renewed, in ms. Default: half of `lockDuration`. */
+  lockRenewTime?: number;
+  /** How often Bull looks for jobs whose worker died (stalled), in ms. Bull's default 30 000. */
+  stalledInterval?: number;
+  /** How many times a job may stall before Bull fails it. Bull's default 1. */
+  maxStalledCount?: number;
+  /** Bull's timer for delayed jobs, in ms. Bull's default 5 000. */
+  guardInterval?: number;
+  /** Delay before processing the next job after an internal error, in ms. Bull's default 5 000. */
+  retryProcessDelay?: number;
+  /** How long a blocking wait for new jobs lasts, in seconds. Bull's default 5. */
+  drainDelay?: number;
+}
+
+/** A prom-client `Registry`, typed by what the library uses of it. */
+export interface MetricsRegistry {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+  removeSingleMetric(name: string): void;
+}
 
 /** A retry schedule given as the delay before each attempt (attempt 1 first). */
 export interface RetryDelaysSchedule {
@@ -96,7 +132,7 @@ export interface MetricsOptions {
    * scrape serves the host's metrics and the library's. Default: a registry of the library's
    * own, served by `WebhooksMetrics.metrics()`.
    */
-  registry?: Registry;
+  registry?: MetricsRegistry;
 }
 
 /** Options of `WebhooksModule.forRoot` / `forRootAsync`. */
@@ -110,7 +146,7 @@ export interface WebhooksModuleOptions {
    * Redis connection for the Bull queue: a `redis://` URL or ioredis options. Without it the
    * module runs in embedded mode: this process polls the database for due deliveries.
    */
-  redis?: string | QueueOptions['redis'];
+  redis?: string | RedisConnectionOptions;
   /** Prefix of the Bull keys in Redis. Default `bull`. */
   queuePrefix?: string;
   /** Whether this process runs delivery workers. Default true. */
@@ -123,7 +159,7 @@ export interface WebhooksModuleOptions {
    * Bull settings of the delivery queue, e.g. `lockDuration` and `stalledInterval` (how soon
    * the jobs of a worker that died are taken over). Backoff strategies are the library's.
    */
-  queueSettings?: Omit<NonNullable<QueueOptions['settings']>, 'backoffStrategies'>;
+  queueSettings?: DeliveryQueueSettings;
   /**
    * A worker holds a delivery for its request timeout plus this margin (ms); past it, the
    * worker is presumed dead and another one may attempt the delivery. Default 30 000.
@@ -206,6 +242,9 @@ export interface WebhooksModuleOptions {
   strict?: boolean;
   /** Thresholds of the health indicator (backlog lag, success rate). */
   health?: HealthOptions;
-  /** Prometheus metrics. */
-  metrics?: MetricsOptions;
+  /**
+   * Prometheus metrics through `WebhooksMetrics`: `{}` (or `true`) turns them on in a registry of
+   * the library's own, `{ registry }` in the host's. Needs `prom-client`. Default off.
+   */
+  metrics?: boolean | MetricsOptions;
 }

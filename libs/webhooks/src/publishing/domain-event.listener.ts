@@ -1,5 +1,5 @@
-import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HostEventEmitter } from '../common/host-event-emitter';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { matchesAnyEventType } from './event-type-pattern';
@@ -22,15 +22,23 @@ export class DomainEventListener implements OnApplicationBootstrap, OnModuleDest
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly webhooks: WebhooksService,
     private readonly failures: PublishFailureCounter,
-    @Optional() private readonly emitter?: EventEmitter2,
+    private readonly host: HostEventEmitter,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.enabled && this.options.listenTo.length > 0) this.emitter?.onAny(this.listener);
+    if (!this.options.enabled || this.options.listenTo.length === 0) return;
+    const emitter = this.host.emitter;
+    if (!emitter) {
+      throw new Error(
+        'nestjs-webhooks: the `listenTo` option turns EventEmitter2 events into webhooks and needs the app to have one: ' +
+          'npm install @nestjs/event-emitter, and import EventEmitterModule.forRoot() in the app module',
+      );
+    }
+    emitter.onAny(this.listener);
   }
 
   onModuleDestroy(): void {
-    this.emitter?.offAny(this.listener);
+    this.host.emitter?.offAny(this.listener);
   }
 
   private async forward(event: string | string[], payload: unknown): Promise<void> {

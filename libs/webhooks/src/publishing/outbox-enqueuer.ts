@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { DeliveryDispatcher, type DueDelivery } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
@@ -26,7 +26,7 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
   private queueUnanswered = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly dispatcher: DeliveryDispatcher,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
@@ -40,7 +40,7 @@ export interface PublishResult {
 export class WebhooksService {
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxEnqueuer,
     private readonly activity: WebhookActivity,
   ) {}

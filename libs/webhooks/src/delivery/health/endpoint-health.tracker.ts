@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
@@ -43,7 +43,7 @@ export class EndpointHealthTracker {
   private readonly logger = new Logger('Webhooks');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly notifier: HostNotifier,
   ) {}

@@ -1,5 +1,5 @@
-import { Injectable, Optional } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Injectable } from '@nestjs/common';
+import { HostEventEmitter } from '../../common/host-event-emitter';
 
 /**
  * Tells the host about endpoint health and dead letters through its EventEmitter2, when it
@@ -7,9 +7,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
  */
 @Injectable()
 export class HostNotifier {
-  constructor(@Optional() private readonly emitter?: EventEmitter2) {}
+  constructor(private readonly host: HostEventEmitter) {}
 
   notify<T extends object>(name: string, payload: T): void {
-    this.emitter?.emit(name, payload);
+    this.host.emitter?.emit(name, payload);
   }
 }

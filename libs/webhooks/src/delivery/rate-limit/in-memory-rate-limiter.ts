@@ -1,8 +1,6 @@
-import { Injectable } from '@nestjs/common';
 import { RATE_WINDOW_MS, RateLimiter, type RateDecision } from './rate-limiter';
 
 /** The sliding window kept in this process: for embedded mode, where one process delivers. */
-@Injectable()
 export class InMemoryRateLimiter extends RateLimiter {
   private readonly windows = new Map<string, number[]>();
 

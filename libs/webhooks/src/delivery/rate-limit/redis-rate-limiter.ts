@@ -1,8 +1,5 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import { WEBHOOKS_QUEUE } from '../../webhooks.constants';
 import { RATE_WINDOW_MS, RateLimiter, type RateDecision } from './rate-limiter';
 
 // One sorted set per endpoint, scored by send time on Redis's clock (so workers on hosts
@@ -24,9 +21,9 @@ return math.max(1, tonumber(oldest[2]) + window - now)
 `;
 
 /** The sliding window kept in Redis, shared by every worker (Bull mode). */
-@Injectable()
 export class RedisRateLimiter extends RateLimiter {
-  constructor(@InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue) {
+  /** Keys live beside the queue's, under its prefix; its client runs the script. */
+  constructor(private readonly queue: Queue) {
     super();
   }
 

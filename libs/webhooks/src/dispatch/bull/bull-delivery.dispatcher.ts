@@ -1,9 +1,9 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
-import { WEBHOOKS_QUEUE } from '../../webhooks.constants';
-import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
-import { WEBHOOK_BACKOFF } from './bull-queue.options';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import type { DeliveryWorker } from '../../delivery/delivery.worker';
+import { DeliveryDispatcher, type DueDelivery, type QueueCounts } from '../delivery-dispatcher';
+import { AttemptLaterSignal, WEBHOOK_BACKOFF } from './bull-queue.options';
 
 export const DELIVER_JOB = 'deliver';
 
@@ -16,11 +16,37 @@ export interface DeliverJobData {
 const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
 
-/** Dispatch through Bull: one job per delivery, job id = delivery id. */
-@Injectable()
-export class BullDeliveryDispatcher extends DeliveryDispatcher {
-  constructor(@InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue<DeliverJobData>) {
+/**
+ * Dispatch through Bull: one job per delivery, job id = delivery id. With the worker role,
+ * this process also runs the jobs.
+ */
+export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    readonly queue: Queue<DeliverJobData>,
+    private readonly options: ResolvedWebhooksOptions,
+    private readonly worker: DeliveryWorker,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled || !this.options.worker) return;
+    void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job)).catch((error: Error) => {
+      this.logger.error(`delivery worker stopped: ${error.message}`);
+    });
+  }
+
+  /** Waits for the jobs under way, then lets go of Redis. */
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private async handle(job: Job<DeliverJobData>): Promise<void> {
+    const step = await this.worker.attempt(job.data.deliveryId);
+    if (step.released.length > 0) await this.requeue(step.released);
+    if (step.kind === 'later') throw new AttemptLaterSignal(step.at);
   }
 
   /**
@@ -75,5 +101,14 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher {
         },
       })),
     );
+  }
+
+  override pingQueueServer(): Promise<void> {
+    return this.queue.client.ping().then(() => undefined);
+  }
+
+  override async queueCounts(): Promise<QueueCounts> {
+    const [counts, paused] = await Promise.all([this.queue.getJobCounts(), this.queue.getPausedCount()]);
+    return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, paused };
   }
 }

@@ -1,4 +1,4 @@
-import type { BullModuleOptions } from '@nestjs/bull';
+import type { QueueOptions } from 'bull';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 
 /** Name of the custom Bull backoff that reads the delay the worker decided. */
@@ -18,15 +18,10 @@ export class AttemptLaterSignal extends Error {
 /** Delay before Bull retries a job that failed for another reason (database down, ...). */
 const UNEXPECTED_FAILURE_RETRY_MS = 5_000;
 
-export function bullQueueOptions(options: ResolvedWebhooksOptions, name: string): BullModuleOptions {
-  const connection: Pick<BullModuleOptions, 'url' | 'redis'> =
-    typeof options.redis === 'string' ? { url: options.redis } : options.redis ? { redis: options.redis } : {};
+/** Bull's options of the delivery queue (the connection aside, see `bull-queue.ts`). */
+export function bullQueueOptions(options: ResolvedWebhooksOptions): QueueOptions {
   return {
-    name,
-    ...connection,
     prefix: options.queuePrefix,
-    // Without Redis (embedded mode) the queue is never used: do not let it reach for one.
-    ...(options.redis === undefined ? { skipVersionCheck: true } : {}),
     settings: {
       ...options.queueSettings,
       backoffStrategies: {

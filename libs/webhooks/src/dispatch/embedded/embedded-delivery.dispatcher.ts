@@ -1,9 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThanOrEqual, Not } from 'typeorm';
-import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { In, LessThanOrEqual, Not, type DataSource } from 'typeorm';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
-import { DeliveryWorker } from '../../delivery/delivery.worker';
+import type { DeliveryWorker } from '../../delivery/delivery.worker';
 import { WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
 import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
@@ -14,7 +12,6 @@ import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
  * earliest retry it knows of falls due. Several processes may poll one database: the claim
  * in the database lets one of them attempt a delivery.
  */
-@Injectable()
 export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -25,15 +22,15 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
   private loop?: Promise<void>;
 
   constructor(
-    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly options: ResolvedWebhooksOptions,
+    private readonly dataSource: DataSource,
     private readonly worker: DeliveryWorker,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
-    if (this.options.redis !== undefined || !this.options.enabled || !this.options.worker) return;
+    if (!this.options.enabled || !this.options.worker) return;
     this.running = true;
     this.loop = this.run();
   }
@@ -84,6 +81,7 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
   private async attempt(deliveryId: string): Promise<void> {
     try {
       const step = await this.worker.attempt(deliveryId);
+      if (step.released.length > 0) await this.enqueue(step.released);
       if (step.kind === 'later') this.wakeNoLaterThan(step.at.getTime());
     } catch (error) {
       this.logger.warn(`delivery ${deliveryId} attempt failed to complete: ${(error as Error).message}`);

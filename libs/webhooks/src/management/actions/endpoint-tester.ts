@@ -1,5 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryWorker, MAX_ENDPOINT_TIMEOUT_MS } from '../../delivery/delivery.worker';
@@ -35,7 +35,7 @@ const OTHER_WORKER_MARGIN_MS = 30_000;
 @Injectable()
 export class EndpointTester {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly endpoints: EndpointsService,
     private readonly worker: DeliveryWorker,
     private readonly dispatcher: DeliveryDispatcher,
@@ -63,6 +63,7 @@ export class EndpointTester {
       });
     });
     const step = await this.worker.attempt(deliveryId);
+    if (step.released.length > 0) await this.dispatcher.requeue(step.released);
     let attempt = await this.firstAttempt(deliveryId);
     if (!attempt) {
       attempt = await this.waitForOtherWorker(deliveryId, endpoint.timeoutMs);

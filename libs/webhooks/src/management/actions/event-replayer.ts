@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
@@ -18,7 +18,7 @@ import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 @Injectable()
 export class EventReplayer {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly scoped: TenantScopedQueries,
     private readonly dispatcher: DeliveryDispatcher,
   ) {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
@@ -32,7 +32,7 @@ export interface FailedDelivery {
 export class DeliveriesQueries {
   constructor(
     private readonly scoped: TenantScopedQueries,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** The tenant's deliveries matching the filter, unordered; `d` is the delivery alias. */

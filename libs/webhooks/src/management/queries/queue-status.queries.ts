@@ -1,14 +1,13 @@
-import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import type { Queue } from 'bull';
-import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_QUEUE } from '../../webhooks.constants';
-import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
+import { answerWithin } from '../../operations/answer-within';
 import { WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
 export interface QueueStatus {
-  queue: { waiting: number; active: number; delayed: number; failed: number; completed: number; paused: number } | null;
+  /** Bull's job counts; null in embedded mode. */
+  queue: QueueCounts | null;
   backlog: { due: number; oldestDueAgeMs: number | null };
 }
 
@@ -18,8 +17,7 @@ const REDIS_ANSWER_TIMEOUT_MS = 3_000;
 @Injectable()
 export class QueueStatusQueries {
   constructor(
-    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly scoped: TenantScopedQueries,
   ) {}
 
@@ -29,19 +27,10 @@ export class QueueStatusQueries {
   }
 
   private async queueCounts(): Promise<QueueStatus['queue']> {
-    if (this.options.redis === undefined) return null;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), REDIS_ANSWER_TIMEOUT_MS);
-    });
     try {
-      const counts = await Promise.race([this.queue.getJobCounts(), timeout]);
-      const paused = await Promise.race([this.queue.getPausedCount(), timeout]);
-      return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, paused };
+      return await answerWithin(this.dispatcher.queueCounts(), REDIS_ANSWER_TIMEOUT_MS);
     } catch {
       throw new ServiceUnavailableException('queue: Redis did not answer');
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { DataSource, type EntityManager, type FindOptionsWhere, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from 'typeorm';
 import type { WebhookDelivery } from '../../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
@@ -17,7 +17,7 @@ export type TenantOwned = WebhookEndpoint | WebhookEvent | WebhookDelivery;
  */
 @Injectable()
 export class TenantScopedQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
   /** SELECT over the tenant's rows; soft-deleted endpoints are left out. */
   select<T extends TenantOwned>(entity: EntityTarget<T>, alias: string, tenantId: string, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {

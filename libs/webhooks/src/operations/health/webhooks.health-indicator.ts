@@ -1,8 +1,8 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { Queue } from 'bull';
-import { RESOLVED_WEBHOOKS_OPTIONS, WEBHOOKS_QUEUE } from '../../webhooks.constants';
+import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
+import { loadOptionalPeer } from '../../common/optional-peer';
+import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import { answerWithin } from '../answer-within';
 import { OperationsQueries, type Backlog, type EndpointCounts, type RecentOutcomes } from '../operations.queries';
@@ -42,19 +42,25 @@ export type WebhooksHealthDetails = {
  *   below `health.healthySuccessRate`: failing receivers are not an outage of the sender;
  * - up otherwise.
  * It never throws (Terminus 12 answers 500 to an indicator that throws): every failure is a
- * `down` with the reason in `problems`.
+ * `down` with the reason in `problems`. `@nestjs/terminus` (an optional peer, which the host's
+ * health route uses anyway) is loaded on the first check. Terminus 11 knows no `degraded`: there
+ * a degraded pipeline reports `up`, with the reason in `problems`.
+ *
+ * @publicApi
  */
 @Injectable()
 export class WebhooksHealthIndicator {
+  private terminus?: Promise<HealthIndicatorService>;
+
   constructor(
-    private readonly health: HealthIndicatorService,
     private readonly queries: OperationsQueries,
-    @InjectQueue(WEBHOOKS_QUEUE) private readonly queue: Queue,
+    private readonly dispatcher: DeliveryDispatcher,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
   async isHealthy(key = 'webhooks'): Promise<HealthIndicatorResult> {
-    const indicator = this.health.check(key);
+    const session = (await this.healthIndicatorService()).check(key);
+    const indicator = { up: session.up.bind(session), down: session.down.bind(session), degraded: (session.degraded ?? session.up).bind(session) };
     const [database, redis] = await Promise.all([probe(() => this.queries.ping()), this.probeRedis()]);
     // Reasons to report down; the success rate alone only ever degrades.
     const outage: string[] = [];
@@ -95,7 +101,15 @@ export class WebhooksHealthIndicator {
   }
 
   private probeRedis(): Promise<string> {
-    return this.options.redis === undefined ? Promise.resolve('not configured') : probe(() => this.queue.client.ping());
+    const ping = this.dispatcher.pingQueueServer();
+    return ping === null ? Promise.resolve('not configured') : probe(() => ping);
+  }
+
+  private healthIndicatorService(): Promise<HealthIndicatorService> {
+    this.terminus ??= loadOptionalPeer<typeof import('@nestjs/terminus')>('@nestjs/terminus', 'WebhooksHealthIndicator').then(
+      (terminus) => new terminus.HealthIndicatorService(),
+    );
+    return this.terminus;
   }
 }
 

@@ -1,4 +1,7 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+/** The prom-client module (an optional peer, loaded by `WebhooksMetrics`). */
+export type PromClient = typeof import('prom-client');
 import { DUE_COUNT_LIMIT, type Backlog, type EndpointCounts } from '../operations.queries';
 
 /** What the database gauges show, read once per scrape; null when the reads failed. */
@@ -33,7 +36,7 @@ const PUBLISH_TO_SUCCESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
  * The library's Prometheus metrics, registered in `registry`. Counters and histograms move
  * as the pipeline reports activity; the gauges read the database when scraped.
  */
-export function createWebhooksMetrics(registry: Registry, scrape: () => Promise<ScrapeFigures | null>) {
+export function createWebhooksMetrics({ Counter, Gauge, Histogram }: PromClient, registry: Registry, scrape: () => Promise<ScrapeFigures | null>) {
   const registers = [registry];
   return {
     eventsPublished: new Counter({

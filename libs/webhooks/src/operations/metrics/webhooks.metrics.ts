@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
+import type { MetricsRegistry } from '../../options/webhooks-options.interface';
+import { loadOptionalPeer } from '../../common/optional-peer';
 import { answerWithin } from '../answer-within';
 import { OperationsQueries } from '../operations.queries';
 import { WebhookActivity, type AttemptActivity, type WebhookActivityEvents } from '../webhook-activity';
-import { createWebhooksMetrics, WEBHOOKS_METRIC_NAMES, type ScrapeFigures, type WebhooksMetricSet } from './webhooks-metrics.definitions';
+import { createWebhooksMetrics, WEBHOOKS_METRIC_NAMES, type PromClient, type ScrapeFigures, type WebhooksMetricSet } from './webhooks-metrics.definitions';
 import { statusClass } from './status-class';
 
 /** Longest wait for the database gauges; Prometheus' own scrape timeout defaults to 10 s. */
@@ -15,24 +17,28 @@ const SCRAPE_TIMEOUT_MS = 5_000;
  * Prometheus metrics of the webhooks pipeline (names start with `webhooks_`), in the
  * registry given as `metrics.registry` or in one of the library's own. Counters are per
  * process; the database gauges are global (every instance reports the same figures).
+ * On with the `metrics` option, which needs `prom-client` (an optional peer).
  *
  * @publicApi
  */
 @Injectable()
 export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
-  /** Where the metrics are registered: the host's registry, or the library's own. */
-  readonly registry: Registry;
   private readonly logger = new Logger('Webhooks');
+  private registered?: Registry;
   private instruments?: WebhooksMetricSet;
   private readonly unsubscribe: Array<() => void> = [];
   private inFlightScrape?: Promise<ScrapeFigures | null>;
 
   constructor(
-    @Inject(RESOLVED_WEBHOOKS_OPTIONS) options: ResolvedWebhooksOptions,
+    @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly activity: WebhookActivity,
     private readonly queries: OperationsQueries,
-  ) {
-    this.registry = options.metrics.registry ?? new Registry();
+  ) {}
+
+  /** Where the metrics are registered: the host's registry, or the library's own. */
+  get registry(): MetricsRegistry {
+    if (!this.registered) throw new Error('nestjs-webhooks: metrics are off; turn them on with the `metrics` option (`metrics: {}`), which needs prom-client');
+    return this.registered;
   }
 
   /** The `Content-Type` of `metrics()`: the Prometheus text format (or OpenMetrics, if the registry says so). */
@@ -45,8 +51,12 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
     return this.registry.metrics();
   }
 
-  onModuleInit(): void {
-    const metrics = createWebhooksMetrics(this.registry, () => this.scrape());
+  async onModuleInit(): Promise<void> {
+    if (!this.options.metrics) return;
+    const promClient = await loadOptionalPeer<PromClient>('prom-client', 'The `metrics` option (Prometheus metrics)');
+    const registry = (this.options.metrics.registry as Registry | undefined) ?? new promClient.Registry();
+    const metrics = createWebhooksMetrics(promClient, registry, () => this.scrape());
+    this.registered = registry;
     this.instruments = metrics;
     this.observe('published', (event) => {
       metrics.eventsPublished.inc({ event_type: event.type });
@@ -60,7 +70,7 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     for (const stop of this.unsubscribe.splice(0)) stop();
     // A host registry outlives this module: leave it as it was, so a new instance can register again.
-    if (this.instruments) for (const name of Object.values(WEBHOOKS_METRIC_NAMES)) this.registry.removeSingleMetric(name);
+    if (this.instruments) for (const name of Object.values(WEBHOOKS_METRIC_NAMES)) this.registered?.removeSingleMetric(name);
     this.instruments = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { WebhookAttempt } from '../entities/attempt.entity';
@@ -73,7 +73,7 @@ export class DeliveriesRepository {
   private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
   private readonly postponements = new MicroBatcher((requests: Postponement[]) => this.postponeBatch(requests), HOT_PATH_BATCHING);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Takes the delivery for one attempt if it is due, by moving it to `delivering` with a lease:

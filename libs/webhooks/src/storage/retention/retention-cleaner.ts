@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { DataSource, In, LessThan } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
@@ -27,7 +27,7 @@ export class RetentionCleaner implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { DataSource } from 'typeorm';
 import { WebhookEndpoint, type PreviousSecret } from '../entities/endpoint.entity';
 import { installedSecretCipher } from './endpoint-secret.transformer';
@@ -29,7 +29,7 @@ interface RawSecrets {
  */
 @Injectable()
 export class EndpointSecretsReencryptor {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
   async reencryptAll(batchSize = 100): Promise<ReencryptionReport> {
     const cipher = installedSecretCipher();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { WebhookDelivery } from '@app/webhooks';
-import type { DeliveryFilter } from '@app/webhooks/management/queries/deliveries.queries';
-import { DeliveryExportReader } from '@app/webhooks/management/queries/delivery-export.reader';
+import type { WebhookDelivery } from '../src/storage/entities';
+import type { DeliveryFilter } from '../src/management/queries/deliveries.queries';
+import { DeliveryExportReader } from '../src/management/queries/delivery-export.reader';
 
 /**
  * The export reader with a gate in front of every batch after the first, and a count of the

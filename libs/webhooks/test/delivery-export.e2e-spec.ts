@@ -1,13 +1,15 @@
+// The export's streaming (backpressure, batch reads) is observed through its internal reader,
+// so this suite lives with the library rather than with the end-to-end tests of its public API.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DeliveryStatus, WebhookDelivery, WebhookEvent } from '@app/webhooks';
-import { DeliveryExportReader, EXPORT_BATCH_SIZE } from '@app/webhooks/management/queries/delivery-export.reader';
-import { ApiClient, startApiApp } from './support/api-fixture';
-import { GatedExportReader } from './support/api-export';
-import { postgresWithBull, type TestBackend } from './support/backends';
+import { DeliveryStatus, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
+import { DeliveryExportReader, EXPORT_BATCH_SIZE } from '../src/management/queries/delivery-export.reader';
+import { ApiClient, startApiApp } from '../../../test/support/api-fixture';
+import { postgresWithBull, type TestBackend } from '../../../test/support/backends';
+import { GatedExportReader } from './gated-export-reader';
 
 const ROWS = 20_000;
 const INSERT_CHUNK = 1_000;
