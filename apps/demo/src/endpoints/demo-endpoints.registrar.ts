@@ -25,28 +25,17 @@ export class DemoEndpointsRegistrar implements OnApplicationBootstrap {
     await this.register(this.config.endpointUrls);
   }
 
-  /** Creates an endpoint for each URL not registered yet; returns the URLs it created. */
+  /**
+   * Registers each URL for every event type, idempotently (a restart finds the endpoints of the
+   * last run and brings them in line); returns the URLs it created.
+   */
   async register(urls: readonly string[]): Promise<string[]> {
-    const existing = await this.endpoints.list({ tenantId: null });
     const created: string[] = [];
     for (const url of urls) {
-      const known = existing.find((endpoint) => endpoint.url === url);
-      if (known) {
-        // Registered by an earlier run, maybe with another generated secret: the receiver accepts it too.
-        this.secrets.add(known.secret);
-        this.logger.log(`${url} is already registered (${known.status}), kept as is`);
-        continue;
-      }
-      const endpoint = await this.endpoints.create({
-        url,
-        eventTypes: ['*'],
-        tenantId: null,
-        secret: this.config.endpointSecret,
-        description: 'demo endpoint',
-      });
-      existing.push(endpoint);
-      created.push(url);
-      this.logger.log(`registered ${url} for every event type`);
+      const { endpoint, outcome } = await this.endpoints.ensure({ url, eventTypes: ['*'], tenantId: null, secret: this.config.endpointSecret, description: 'demo endpoint' });
+      this.secrets.add(endpoint.secret);
+      if (outcome === 'created') created.push(url);
+      this.logger.log(`${url}: ${outcome === 'created' ? 'registered for every event type' : `already registered (${endpoint.status}), ${outcome}`}`);
     }
     return created;
   }

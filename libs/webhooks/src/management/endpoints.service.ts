@@ -15,6 +15,9 @@ import { EventTypeCatalog } from '../publishing/event-type.catalog';
 import { matchesAnyEventType } from '../publishing/event-type-pattern';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
+import { endpointUrlKey } from '../storage/entities/endpoint-url-key';
+import { isUniqueViolation } from '../storage/query-errors';
+import { sameJson } from '../common/same-json';
 import type { JsonValue } from '../storage/entities/column-types';
 import { inTransaction } from '../storage/transactions';
 import { writeLockFor } from './queries/row-lock';
@@ -61,6 +64,12 @@ export interface RotateSecretInput {
   overlapSeconds?: number;
 }
 
+/** What `ensure` did: registered the endpoint, brought it in line with the input, or found it so. */
+export type EnsureOutcome = 'created' | 'updated' | 'unchanged';
+
+/** Fields `ensure` keeps in line with its input when the endpoint exists. */
+const ENSURED_FIELDS = ['description', 'eventTypes', 'legacySignatureHeader', 'headers', 'rateLimitPerSecond', 'timeoutMs', 'retrySchedule', 'metadata'] as const;
+
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 
@@ -86,6 +95,7 @@ export class EndpointsService {
     if (input.secret !== undefined) this.assertSecret(input.secret);
     await this.assertUrlFree(tenantId, input.url);
     const now = new Date();
+    const urlKey = endpointUrlKey(tenantId, input.url);
     const endpoint = this.repository().create({
       id: randomUUID(),
       tenantId,
@@ -108,8 +118,48 @@ export class EndpointsService {
       updatedAt: now,
       deletedAt: null,
     });
-    await this.repository().insert(endpoint);
+    try {
+      await this.repository().insert({ ...endpoint, urlKey });
+    } catch (error) {
+      throw isUniqueViolation(error) ? urlTaken() : error;
+    }
     return endpoint;
+  }
+
+  /**
+   * Registers an endpoint idempotently, for an app that declares its endpoints at start: by
+   * tenant and URL, it creates the endpoint when there is none, and otherwise brings the given
+   * fields (event types, description, headers, limits, retry schedule, metadata) in line with
+   * the input, leaving its status and health as they are. A `secret` that differs from the
+   * stored one replaces it at once. Safe when several processes start together: one creates
+   * the endpoint, the others find it.
+   */
+  async ensure(input: CreateEndpointInput): Promise<{ endpoint: WebhookEndpoint; outcome: EnsureOutcome }> {
+    const tenantId = input.tenantId ?? null;
+    let endpoint = await this.findLive(tenantId, input.url);
+    if (!endpoint) {
+      try {
+        return { endpoint: await this.create(input), outcome: 'created' };
+      } catch (error) {
+        endpoint = error instanceof ConflictException ? await this.findLive(tenantId, input.url) : null;
+        if (!endpoint) throw error;
+      }
+    }
+    const changes: UpdateEndpointInput = {};
+    for (const field of ENSURED_FIELDS) {
+      if (input[field] !== undefined && !sameJson(input[field], endpoint[field])) Object.assign(changes, { [field]: input[field] });
+    }
+    const scope = { tenantId };
+    let outcome: EnsureOutcome = 'unchanged';
+    if (Object.keys(changes).length > 0) {
+      endpoint = await this.update(endpoint.id, changes, scope);
+      outcome = 'updated';
+    }
+    if (input.secret !== undefined && input.secret !== endpoint.secret) {
+      endpoint = await this.rotateSecret(endpoint.id, { secret: input.secret, overlapSeconds: 0 }, scope);
+      outcome = 'updated';
+    }
+    return { endpoint, outcome };
   }
 
   async update(id: string, changes: UpdateEndpointInput, scope: TenantScope = {}): Promise<WebhookEndpoint> {
@@ -118,13 +168,18 @@ export class EndpointsService {
     await this.assertValid(changes);
     if (changes.url !== undefined && changes.url !== endpoint.url) await this.assertUrlFree(endpoint.tenantId, changes.url);
     const next: Partial<WebhookEndpoint> = { ...changes, updatedAt: new Date() };
+    if (changes.url !== undefined) next.urlKey = endpointUrlKey(endpoint.tenantId, changes.url);
     if (changes.status === EndpointStatus.Active && endpoint.status !== EndpointStatus.Active) {
       // Re-enabling starts a fresh streak.
       Object.assign(next, { disabledReason: null, consecutiveFailures: 0, failingSince: null });
     } else if (changes.status === EndpointStatus.Disabled && endpoint.status !== EndpointStatus.Disabled) {
       next.disabledReason = 'disabled by request';
     }
-    await this.repository().update({ id }, next);
+    try {
+      await this.repository().update({ id }, next);
+    } catch (error) {
+      throw isUniqueViolation(error) ? urlTaken() : error;
+    }
     return this.get(id, scope);
   }
 
@@ -150,7 +205,8 @@ export class EndpointsService {
     await this.get(id, scope);
     const now = new Date();
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.softDelete(WebhookEndpoint, { id });
+      // The URL is free again: a deleted endpoint keeps no key.
+      await manager.update(WebhookEndpoint, { id }, { deletedAt: now, urlKey: null });
       await manager.update(
         WebhookDelivery,
         { endpointId: id, status: In([DeliveryStatus.Pending, DeliveryStatus.Retrying]) },
@@ -210,11 +266,18 @@ export class EndpointsService {
   }
 
   private async assertUrlFree(tenantId: string | null, url: string): Promise<void> {
-    const taken = await this.repository().existsBy({ tenantId: tenantId ?? IsNull(), url });
-    if (taken) throw new ConflictException('url: an endpoint with this URL already exists');
+    if (await this.findLive(tenantId, url)) throw urlTaken();
+  }
+
+  private findLive(tenantId: string | null, url: string): Promise<WebhookEndpoint | null> {
+    return this.repository().findOneBy({ tenantId: tenantId ?? IsNull(), url });
   }
 
   private repository() {
     return this.dataSource.getRepository(WebhookEndpoint);
   }
+}
+
+function urlTaken(): ConflictException {
+  return new ConflictException('url: an endpoint with this URL already exists');
 }

@@ -10,24 +10,7 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { EntityNotFoundError, QueryFailedError } from 'typeorm';
-
-/** Driver error codes meaning "a value in the request does not fit its column". */
-const INVALID_VALUE_CODES = new Set([
-  '22P02', // PostgreSQL: invalid text representation (e.g. not a uuid)
-  '22001', // PostgreSQL: value too long
-  '22003', // PostgreSQL: numeric value out of range
-  '22007', // PostgreSQL: invalid datetime format
-  '22008', // PostgreSQL: datetime field overflow
-  '22021', // PostgreSQL: character not in repertoire (a NUL character)
-  '22P05', // PostgreSQL: untranslatable character
-  'ER_DATA_TOO_LONG',
-  'ER_TRUNCATED_WRONG_VALUE',
-  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
-  'ER_WARN_DATA_OUT_OF_RANGE',
-  'SQLITE_MISMATCH',
-  'SQLITE_TOOBIG',
-]);
-const CONFLICT_CODES = new Set(['23505', 'ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+import { driverCode, isInvalidValue, isUniqueViolation } from '../../storage/query-errors';
 
 /**
  * The HTTP answer for an error thrown under a management route, or null when the error is
@@ -36,11 +19,8 @@ const CONFLICT_CODES = new Set(['23505', 'ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQ
 export function toClientError(exception: unknown): HttpException | null {
   if (exception instanceof HttpException) return exception;
   if (exception instanceof EntityNotFoundError) return new NotFoundException('not found');
-  if (exception instanceof QueryFailedError) {
-    const code = driverCode(exception);
-    if (code && INVALID_VALUE_CODES.has(code)) return new BadRequestException('a value in the request has an invalid format or size');
-    if (code && CONFLICT_CODES.has(code)) return new ConflictException('conflicts with an existing resource');
-  }
+  if (isInvalidValue(exception)) return new BadRequestException('a value in the request has an invalid format or size');
+  if (isUniqueViolation(exception)) return new ConflictException('conflicts with an existing resource');
   return null;
 }
 
@@ -61,9 +41,4 @@ export class WebhooksApiExceptionFilter extends BaseExceptionFilter {
     this.logger.error(`unexpected ${error.name}${code}: ${error.message}`);
     super.catch(new InternalServerErrorException(), host);
   }
-}
-
-function driverCode(error: QueryFailedError): string | undefined {
-  const driverError = error.driverError as { code?: unknown } | undefined;
-  return typeof driverError?.code === 'string' ? driverError.code : undefined;
 }

@@ -18,6 +18,7 @@ export interface PreviousSecret {
 /** A customer's URL, subscribed to some event types, with its own signing secret. */
 @Entity('webhook_endpoints')
 @Index('IDX_webhook_endpoints_tenant_status', ['tenantId', 'status'])
+@Index('UQ_webhook_endpoints_url_key', ['urlKey'], { unique: true })
 export class WebhookEndpoint {
   @PrimaryColumn('uuid')
   id: string;
@@ -92,4 +93,8 @@ export class WebhookEndpoint {
 
   @DeleteDateColumn({ type: Date, precision: 3, nullable: true })
   deletedAt: Date | null;
+
+  /** `endpointUrlKey(tenantId, url)` while the endpoint lives, null once deleted: one live endpoint per tenant and URL. */
+  @Column({ type: 'varchar', length: 64, nullable: true, select: false })
+  urlKey?: string | null;
 }

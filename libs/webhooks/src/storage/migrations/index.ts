@@ -1,6 +1,7 @@
 import { WebhooksInitialSchema1763900000000 } from './1763900000000-webhooks-initial-schema.migration';
+import { WebhooksEndpointUrlKey1764600000000 } from './1764600000000-webhooks-endpoint-url-key.migration';
 
-export { WebhooksInitialSchema1763900000000 };
+export { WebhooksInitialSchema1763900000000, WebhooksEndpointUrlKey1764600000000 };
 
 /** Every migration of the library, in order, to list in the host's DataSource `migrations`. */
-export const WEBHOOK_MIGRATIONS = [WebhooksInitialSchema1763900000000];
+export const WEBHOOK_MIGRATIONS = [WebhooksInitialSchema1763900000000, WebhooksEndpointUrlKey1764600000000];
