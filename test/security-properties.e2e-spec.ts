@@ -125,12 +125,12 @@ describe('property-based: management inputs on PostgreSQL', () => {
   beforeAll(async () => {
     backend = await postgresWithBull.create();
     receiver = await TestReceiver.start();
-    // Whatever the worker-less app would resolve at send time stays on loopback.
-    const loopbackOnly = async () => ['127.0.0.1'];
-    app = await startApiApp({ database: backend.database, withoutRedis: backend.withoutRedis, webhooks: { worker: false, outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8'], resolveHost: loopbackOnly } } });
+    // Generated hostnames pass the creation check; nothing connects to them: the app runs no
+    // worker, and the one route that sends is called on loopback IP literals only.
+    const resolveHost = async (hostname: string) => (hostname === 'private.test' ? ['10.0.0.1'] : dns.answer(hostname, PUBLIC_ADDRESS).resolve(hostname));
+    app = await startApiApp({ database: backend.database, withoutRedis: backend.withoutRedis, webhooks: { worker: false, outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8'], resolveHost } } });
     endpoints = app.get(EndpointsService);
     dataSource = app.get(DataSource);
-    endpoints.resolveHost = async (hostname) => (hostname === 'private.test' ? ['10.0.0.1'] : dns.answer(hostname, PUBLIC_ADDRESS).resolve(hostname));
     api = await ApiClient.of(app, 'key-tenant-a');
     for (let n = 0; n < 3; n += 1) {
       safeIds.push((await api.post('/endpoints', { url: receiver.endpoint(`/safe-${n}`), eventTypes: ['invoice.paid'] })).body.id);

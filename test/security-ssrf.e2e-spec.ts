@@ -49,7 +49,6 @@ describe('SSRF protection on PostgreSQL + Bull', () => {
       webhooks: { outbound: { allowHttp: true, allowedNetworks: ['127.0.0.2/32'], resolveHost: dns.resolve }, retry: { delaysMs: [0, 20] } },
     });
     endpoints = app.get(EndpointsService);
-    endpoints.resolveHost = dns.resolve;
     webhooks = app.get(WebhooksService);
     dataSource = app.get(DataSource);
     forbidden = await TestReceiver.start();

@@ -6,7 +6,7 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
-import { findEndpointUrlProblem, type HostResolver } from '../delivery/outbound/endpoint-url';
+import { findEndpointUrlProblem } from '../delivery/outbound/endpoint-url';
 import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
 import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf, type SignatureScheme } from '../delivery/signing/signing-secret';
 import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing/secret-rotation';
@@ -77,8 +77,6 @@ export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
 @Injectable()
 export class EndpointsService {
   private readonly policy: OutboundAddressPolicy;
-  /** Replaceable in tests to simulate DNS answers. */
-  resolveHost?: HostResolver;
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -248,7 +246,7 @@ export class EndpointsService {
 
   private async assertValid(input: Partial<CreateEndpointInput>): Promise<void> {
     if (input.url !== undefined) {
-      const problem = await findEndpointUrlProblem(input.url, { allowHttp: this.options.allowHttp, policy: this.policy, resolve: this.resolveHost });
+      const problem = await findEndpointUrlProblem(input.url, { allowHttp: this.options.allowHttp, policy: this.policy, resolve: this.options.resolveHost });
       if (problem) throw new BadRequestException(problem);
     }
     if (input.eventTypes !== undefined) {

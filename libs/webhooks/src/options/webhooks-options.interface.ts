@@ -95,9 +95,10 @@ export interface OutboundPolicyOptions {
    */
   allowedNetworks?: string[];
   /**
-   * Resolves endpoint hostnames when the HTTP client connects; the address policy is applied
-   * to every address it returns. Default: the system resolver (`dns.lookup`). For custom DNS
-   * and for tests that simulate DNS answers.
+   * Resolves endpoint hostnames, both when an endpoint URL is checked (create, update, ensure)
+   * and when the HTTP client connects; the address policy is applied to every address it
+   * returns. Default: the system resolver (`dns.lookup`). For custom DNS and for tests that
+   * simulate DNS answers.
    */
   resolveHost?: (hostname: string) => Promise<string[]>;
 }

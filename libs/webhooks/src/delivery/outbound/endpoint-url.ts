@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { OutboundAddressPolicy } from './address-policy';
-import { systemResolver, type HostResolver } from './host-resolver';
+import type { HostResolver } from './host-resolver';
 
 export { systemResolver, type HostResolver } from './host-resolver';
 
@@ -15,11 +15,12 @@ export function bareHostname(url: URL): string {
  * Checks an endpoint URL before it is stored: its form (length, scheme, no credentials) and
  * the addresses its host resolves to now. Returns the problem, or null when the URL is fine.
  * The same address policy is applied again at connect time, so a DNS answer that changes
- * after this check cannot redirect a delivery.
+ * after this check cannot redirect a delivery. `resolve` is required so that this check and
+ * the connect-time one ask the same resolver (`outbound.resolveHost`).
  */
 export async function findEndpointUrlProblem(
   rawUrl: string,
-  options: { allowHttp: boolean; policy: OutboundAddressPolicy; resolve?: HostResolver },
+  options: { allowHttp: boolean; policy: OutboundAddressPolicy; resolve: HostResolver },
 ): Promise<string | null> {
   const formProblem = findUrlFormProblem(rawUrl, options.allowHttp);
   if (formProblem) return formProblem;
@@ -29,7 +30,7 @@ export async function findEndpointUrlProblem(
     addresses = [hostname];
   } else {
     try {
-      addresses = await (options.resolve ?? systemResolver)(hostname);
+      addresses = await options.resolve(hostname);
     } catch {
       return `url host "${hostname}" does not resolve`;
     }

@@ -4,9 +4,10 @@ import { lookup } from 'node:dns/promises';
 export type HostResolver = (hostname: string) => Promise<string[]>;
 
 /**
- * Injection token of the `HostResolver` the HTTP client uses when it connects. Defaults to
- * the system resolver, or `outbound.resolveHost` when given; tests replace it to simulate DNS
- * answers (for example a hostname that changes to a private address after creation).
+ * Injection token of the `HostResolver` the HTTP client uses when it connects: the system
+ * resolver, or `outbound.resolveHost` when given (the resolver `EndpointsService` checks
+ * URLs with). Tests give the option to simulate DNS answers (for example a hostname that
+ * changes to a private address after creation).
  */
 export const WEBHOOKS_DNS_LOOKUP = 'WEBHOOKS:DNS_LOOKUP';
 
