@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DueDelivery } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
+import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
@@ -13,7 +14,7 @@ import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { WebhookActivity } from '../operations/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/attempt-outcome';
-import { scheduledDelayMs, withJitter } from './retry/retry-policy';
+import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from './retry/retry-policy';
 import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
 
 /**
@@ -202,15 +203,24 @@ export class DeliveryWorker {
   private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
     if (verdict.kind === 'succeeded') return { status: DeliveryStatus.Succeeded };
     if (verdict.kind !== 'retry') return { status: DeliveryStatus.Failed };
-    const schedule = endpoint.retrySchedule ?? this.options.retry;
     const nextAttemptNumber = delivery.attemptCount + 2;
-    const scheduled = scheduledDelayMs(schedule, nextAttemptNumber);
+    const scheduled = scheduledDelayMs(this.scheduleOf(endpoint), nextAttemptNumber);
     if (scheduled === null) return { status: DeliveryStatus.Failed };
     const delayMs =
       verdict.notBeforeMs !== undefined
         ? Math.min(verdict.notBeforeMs, this.options.maxRetryAfterMs)
         : withJitter(scheduled, this.options.retryJitter);
-    return { status: DeliveryStatus.Retrying, nextAttemptAt: new Date(now.getTime() + delayMs) };
+    return { status: DeliveryStatus.Retrying, nextAttemptAt: retryTime(now, delayMs) };
+  }
+
+  /**
+   * The endpoint's own schedule when it is usable, else the module's. EndpointsService refuses
+   * unusable schedules, but a row stored before those bounds existed, or written past the
+   * service, must not stop retries nor retry forever.
+   */
+  private scheduleOf(endpoint: WebhookEndpoint): RetrySchedule {
+    const own = endpoint.retrySchedule;
+    return own && describeInvalidSchedule(own) === null ? own : this.options.retry;
   }
 
   /** Returns what waited behind the endpoint's circuit when this success closed it: due now. */

@@ -40,7 +40,7 @@ describe('findEndpointInputProblem', () => {
     [{ ...valid, headers: { 'X-Evil': 'a\r\nInjected: yes' } }, 'without line breaks'],
     [{ ...valid, rateLimitPerSecond: 2 ** 31 }, 'rateLimitPerSecond must be an integer'],
     [{ ...valid, rateLimitPerSecond: 0 }, 'rateLimitPerSecond must be an integer'],
-    [{ ...valid, retrySchedule: 5 }, 'retrySchedule must be'],
+    [{ ...valid, retrySchedule: 5 }, 'retrySchedule: must be'],
     [{ ...valid, retrySchedule: { delaysMs: [] } }, 'retrySchedule: delaysMs'],
     [{ ...valid, metadata: 'x' }, 'metadata must be an object'],
     [{ ...valid, metadata: { blob: 'x'.repeat(17 * 1024) } }, 'metadata must be at most'],

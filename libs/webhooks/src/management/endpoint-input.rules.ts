@@ -1,5 +1,4 @@
 import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
-import type { RetrySchedule } from '../options/webhooks-options.interface';
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
 export const MAX_TENANT_ID_LENGTH = 255;
@@ -86,8 +85,7 @@ function headersProblem(value: unknown): string | null {
 
 function retryScheduleProblem(value: unknown): string | null {
   if (value === null) return null;
-  if (!isPlainObject(value)) return 'retrySchedule must be { delaysMs: number[] } or { baseMs, factor?, maxAttempts, capMs? }';
-  const problem = describeInvalidSchedule(value as unknown as RetrySchedule);
+  const problem = describeInvalidSchedule(value);
   return problem ? `retrySchedule: ${problem}` : null;
 }
 

@@ -7,6 +7,7 @@ import type {
 } from './webhooks-options.interface';
 import type { SecretEncryptionOptions } from './webhooks-options.interface';
 import { systemResolver, type HostResolver } from '../delivery/outbound/host-resolver';
+import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -57,6 +58,9 @@ export interface ResolvedWebhooksOptions {
 }
 
 export function resolveWebhooksOptions(options: WebhooksModuleOptions): ResolvedWebhooksOptions {
+  // Endpoints with an unusable schedule of their own fall back to this one: it must be usable.
+  const retryProblem = options.retry === undefined ? null : describeInvalidSchedule(options.retry);
+  if (retryProblem) throw new Error(`WebhooksModule: retry ${retryProblem}`);
   return {
     enabled: options.enabled ?? true,
     redis: options.redis,

@@ -39,19 +39,19 @@ export interface MetricsRegistry {
 
 /** A retry schedule given as the delay before each attempt (attempt 1 first). */
 export interface RetryDelaysSchedule {
-  /** Milliseconds to wait before attempt 1, 2, 3, ...; its length is the number of attempts. */
+  /** Milliseconds to wait before attempt 1, 2, 3, ... (0 to 7 days each); its length (1 to 50) is the number of attempts. */
   delaysMs: number[];
 }
 
 /** A retry schedule given as exponential backoff. */
 export interface ExponentialRetrySchedule {
-  /** Delay before the second attempt, in milliseconds (the first one is immediate). */
+  /** Delay before the second attempt, in milliseconds (the first one is immediate); 0 to 7 days. */
   baseMs: number;
-  /** Each later delay is the previous one times this factor. Default 2. */
+  /** Each later delay is the previous one times this factor, 1 to 10. Default 2. */
   factor?: number;
-  /** Total number of attempts, the first one included. */
+  /** Total number of attempts, the first one included; 1 to 50. */
   maxAttempts: number;
-  /** No single delay grows beyond this many milliseconds. */
+  /** No single delay grows beyond this many milliseconds (at most 7 days, which is also the bound without it). */
   capMs?: number;
 }
 
@@ -189,11 +189,15 @@ export interface WebhooksModuleOptions {
   listenTo?: string[];
   /** The event type catalog. Types named by `@EmitsWebhook` are added to it. */
   eventTypes?: Array<EventTypeDefinition | string>;
-  /** When to retry. Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+  /**
+   * When to retry. Default: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Like an
+   * endpoint's own schedule: at most 50 attempts, each delay at most 7 days, all of them
+   * adding up to at most 30 days (the module refuses to start otherwise).
+   */
   retry?: RetrySchedule;
   /** Random spread applied to each retry delay, as a fraction. Default 0.2 (±20 %). */
   retryJitter?: number;
-  /** Longest `Retry-After` honoured, in milliseconds. Default 24 h. */
+  /** Longest `Retry-After` honoured, in milliseconds. Default 24 h; no retry waits more than 7 days. */
   maxRetryAfterMs?: number;
   /** Request timeout in milliseconds, unless the endpoint sets its own. Default 15 000. */
   timeoutMs?: number;

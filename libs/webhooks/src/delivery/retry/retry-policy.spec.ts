@@ -156,22 +156,37 @@ describe('withJitter', () => {
 });
 
 describe('describeInvalidSchedule', () => {
-  it.each<[string, RetrySchedule, string | null]>([
+  const DAY = 24 * HOUR;
+  it.each<[string, unknown, string | null]>([
     ['a usable delays list', { delaysMs: [0, 1, 2] }, null],
     ['an empty delays list', { delaysMs: [] }, 'delaysMs must list at least one delay'],
-    ['delaysMs that is not an array', { delaysMs: 'soon' as unknown as number[] }, 'delaysMs must list at least one delay'],
-    ['a negative delay', { delaysMs: [0, -1] }, 'delaysMs must be non-negative numbers'],
-    ['an infinite delay', { delaysMs: [0, Number.POSITIVE_INFINITY] }, 'delaysMs must be non-negative numbers'],
-    ['a NaN delay', { delaysMs: [Number.NaN] }, 'delaysMs must be non-negative numbers'],
+    ['delaysMs that is not an array', { delaysMs: 'soon' }, 'delaysMs must list at least one delay'],
+    ['a negative delay', { delaysMs: [0, -1] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['an infinite delay', { delaysMs: [0, Number.POSITIVE_INFINITY] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['a NaN delay', { delaysMs: [Number.NaN] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['an overflowing delay', { delaysMs: [0, 1e308] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['a delay given as a string', { delaysMs: [0, '1000'] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['a delay over 7 days', { delaysMs: [0, 7 * DAY + 1] }, 'delaysMs must be numbers of milliseconds from 0 to 604800000'],
+    ['51 attempts', { delaysMs: Array(51).fill(0) }, 'delaysMs must list at most 50 delays'],
+    ['delays adding up to over 30 days', { delaysMs: [0, 7 * DAY, 7 * DAY, 7 * DAY, 7 * DAY, 3 * DAY] }, 'the delays add up to 2678400000 ms, more than 2592000000 (30 days)'],
+    ['delaysMs with exponential fields', { delaysMs: [0], baseMs: 5 }, 'baseMs does not go with delaysMs'],
     ['a usable exponential schedule', { baseMs: 1000, factor: 2, maxAttempts: 5 }, null],
     ['an exponential schedule without factor', { baseMs: 0, maxAttempts: 1 }, null],
-    ['maxAttempts 0', { baseMs: 1000, maxAttempts: 0 }, 'maxAttempts must be a positive integer'],
-    ['fractional maxAttempts', { baseMs: 1000, maxAttempts: 2.5 }, 'maxAttempts must be a positive integer'],
-    ['negative baseMs', { baseMs: -1, maxAttempts: 3 }, 'baseMs must be a non-negative number'],
-    ['NaN baseMs', { baseMs: Number.NaN, maxAttempts: 3 }, 'baseMs must be a non-negative number'],
-    ['factor below 1', { baseMs: 1000, factor: 0.5, maxAttempts: 3 }, 'factor must be at least 1'],
-    ['infinite factor', { baseMs: 1000, factor: Number.POSITIVE_INFINITY, maxAttempts: 3 }, 'factor must be at least 1'],
+    ['null factor and capMs, as JSON clients send them', { baseMs: 10, maxAttempts: 2, factor: null, capMs: null }, null],
+    ['maxAttempts 0', { baseMs: 1000, maxAttempts: 0 }, 'maxAttempts must be an integer from 1 to 50'],
+    ['fractional maxAttempts', { baseMs: 1000, maxAttempts: 2.5 }, 'maxAttempts must be an integer from 1 to 50'],
+    ['maxAttempts 51', { baseMs: 1000, maxAttempts: 51, capMs: 1000 }, 'maxAttempts must be an integer from 1 to 50'],
+    ['negative baseMs', { baseMs: -1, maxAttempts: 3 }, 'baseMs must be a number of milliseconds from 0 to 604800000'],
+    ['NaN baseMs', { baseMs: Number.NaN, maxAttempts: 3 }, 'baseMs must be a number of milliseconds from 0 to 604800000'],
+    ['overflowing baseMs', { baseMs: 1e308, maxAttempts: 3 }, 'baseMs must be a number of milliseconds from 0 to 604800000'],
+    ['factor below 1', { baseMs: 1000, factor: 0.5, maxAttempts: 3 }, 'factor must be a number from 1 to 10'],
+    ['infinite factor', { baseMs: 1000, factor: Number.POSITIVE_INFINITY, maxAttempts: 3 }, 'factor must be a number from 1 to 10'],
     ['factor exactly 1', { baseMs: 1000, factor: 1, maxAttempts: 3 }, null],
+    ['a capMs that is not a number', { baseMs: 1000, maxAttempts: 3, capMs: 'soon' }, 'capMs must be a number of milliseconds from 0 to 604800000'],
+    ['a growth past 7 days without capMs', { baseMs: 1000, factor: 10, maxAttempts: 10 }, 'the delay before attempt 10 would exceed 604800000 ms: lower maxAttempts or factor, or set capMs'],
+    ['the same growth with capMs', { baseMs: 1000, factor: 10, maxAttempts: 10, capMs: HOUR }, null],
+    ['an unknown field', { baseMs: 1000, maxAttempts: 3, jitter: 1 }, 'unknown field jitter'],
+    ['a number', 5, 'must be { delaysMs: number[] } or { baseMs, factor?, maxAttempts, capMs? }'],
   ])('%s', (_label, schedule, expected) => {
     expect(describeInvalidSchedule(schedule)).toBe(expected);
   });
