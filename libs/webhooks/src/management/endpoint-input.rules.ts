@@ -1,3 +1,4 @@
+import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
 import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
@@ -27,8 +28,9 @@ export function findEndpointInputProblem(input: Record<string, unknown>, mode: '
     ['eventTypes', eventTypesProblem],
     ['description', (v) => nullableText('description', v, MAX_DESCRIPTION_LENGTH)],
     ['tenantId', (v) => nullableText('tenantId', v, MAX_TENANT_ID_LENGTH)],
-    ['headers', headersProblem],
+    ['headers', customHeadersProblem],
     ['rateLimitPerSecond', (v) => nullableInteger('rateLimitPerSecond', v, 1, MAX_RATE_LIMIT_PER_SECOND)],
+    ['timeoutMs', (v) => nullableInteger('timeoutMs', v, 1, MAX_ENDPOINT_TIMEOUT_MS)],
     ['retrySchedule', retryScheduleProblem],
     ['metadata', metadataProblem],
     ['signatureScheme', (v) => (SIGNATURE_SCHEMES.includes(v as never) ? null : `signatureScheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`)],
@@ -68,7 +70,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function headersProblem(value: unknown): string | null {
+/** Why a map of custom request headers cannot be sent, or null; the API's header validator asks it too. */
+export function customHeadersProblem(value: unknown): string | null {
   if (value === null) return null;
   if (!isPlainObject(value)) return 'headers must be an object of header names to values';
   const entries = Object.entries(value);

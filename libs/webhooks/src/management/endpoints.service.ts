@@ -7,7 +7,6 @@ import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
 import { findEndpointUrlProblem } from '../delivery/outbound/endpoint-url';
-import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
 import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf, type SignatureScheme } from '../delivery/signing/signing-secret';
 import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing/secret-rotation';
 import { findEndpointInputProblem } from './endpoint-input.rules';
@@ -252,9 +251,6 @@ export class EndpointsService {
     if (input.eventTypes !== undefined) {
       const unknown = this.catalog.unknownPatterns(input.eventTypes);
       if (unknown.length) throw new BadRequestException(`eventTypes: unknown event type ${unknown.map((t) => `"${t}"`).join(', ')}`);
-    }
-    if (input.timeoutMs != null && (!Number.isInteger(input.timeoutMs) || input.timeoutMs < 1 || input.timeoutMs > MAX_ENDPOINT_TIMEOUT_MS)) {
-      throw new BadRequestException(`timeoutMs must be an integer from 1 to ${MAX_ENDPOINT_TIMEOUT_MS}`);
     }
   }
 
