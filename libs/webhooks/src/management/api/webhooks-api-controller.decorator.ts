@@ -2,19 +2,21 @@ import { applyDecorators, Controller, UseFilters, UseGuards, UsePipes, Validatio
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { WebhooksApiExceptionFilter } from './webhooks-api.exception-filter';
 import { WebhooksApiGuard } from './webhooks-api.guard';
+import { JsonBodyDepthGuard } from './json-body-depth.guard';
 
 /** Name of the security scheme the OpenAPI document declares for the host's guard. */
 export const WEBHOOKS_API_SECURITY = 'webhooks-api';
 
 /**
  * What every management controller shares: the host's guards and the tenant (401 without
- * one), strict validation (unknown fields are refused) and the error mapping that keeps bad
- * input away from 500. Applied per controller, so the host's global settings are untouched.
+ * one), a bound on the body's nesting depth, strict validation (unknown fields are refused)
+ * and the error mapping that keeps bad input away from 500. Applied per controller, so the
+ * host's global settings are untouched.
  */
 export function WebhooksApiController(path: string, tag: string): ClassDecorator {
   return applyDecorators(
     Controller(path),
-    UseGuards(WebhooksApiGuard),
+    UseGuards(WebhooksApiGuard, JsonBodyDepthGuard),
     UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true })),
     UseFilters(WebhooksApiExceptionFilter),
     ApiTags(tag),

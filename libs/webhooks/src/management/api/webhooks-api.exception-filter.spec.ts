@@ -23,6 +23,18 @@ describe('toClientError', () => {
     expect(toClientError(new EntityNotFoundError('WebhookEndpoint', { id: 'x' }))).toBeInstanceOf(NotFoundException);
   });
 
+  it("keeps the status of a body parser's client error (413 for a body over the limit)", () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large' });
+    const answer = toClientError(tooLarge);
+    expect(answer?.getStatus()).toBe(413);
+    expect(answer?.message).toBe('request entity too large');
+  });
+
+  it('leaves errors with a status that is not meant for the client to the 500 path', () => {
+    expect(toClientError(Object.assign(new Error('internal detail'), { status: 413, expose: false }))).toBeNull();
+    expect(toClientError(Object.assign(new Error('upstream'), { status: 502, expose: true }))).toBeNull();
+  });
+
   it('leaves other errors to the 500 path, and never echoes the query parameters', () => {
     expect(toClientError(dbError('08006'))).toBeNull();
     expect(toClientError(new Error('boom'))).toBeNull();

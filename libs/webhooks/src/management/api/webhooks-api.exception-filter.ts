@@ -18,6 +18,7 @@ import { driverCode, isInvalidValue, isUniqueViolation } from '../../storage/que
  */
 export function toClientError(exception: unknown): HttpException | null {
   if (exception instanceof HttpException) return exception;
+  if (isExposedClientError(exception)) return new HttpException(exception.message, exception.status);
   if (exception instanceof EntityNotFoundError) return new NotFoundException('not found');
   if (isInvalidValue(exception)) return new BadRequestException('a value in the request has an invalid format or size');
   if (isUniqueViolation(exception)) return new ConflictException('conflicts with an existing resource');
@@ -41,4 +42,14 @@ export class WebhooksApiExceptionFilter extends BaseExceptionFilter {
     this.logger.error(`unexpected ${error.name}${code}: ${error.message}`);
     super.catch(new InternalServerErrorException(), host);
   }
+}
+
+/**
+ * An `http-errors` client error, what body parsers throw (413 for a body over the limit, 415
+ * for an unknown charset): its status is the answer, not a 500.
+ */
+function isExposedClientError(exception: unknown): exception is Error & { status: number } {
+  if (!(exception instanceof Error)) return false;
+  const { status, expose } = exception as Error & { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500;
 }
