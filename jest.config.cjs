@@ -24,5 +24,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.cjs',
     },
+    // Not part of `npm test` (see the test:consumers script): installs the packed tarball into
+    // fresh apps outside the repository, from the npm registry.
+    {
+      ...shared,
+      displayName: 'consumers',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/consumers/**/*.consumer-spec.ts'],
+      globalSetup: '<rootDir>/test/consumers/global-setup.cjs',
+    },
   ],
 };
