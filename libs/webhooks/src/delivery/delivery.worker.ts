@@ -6,7 +6,7 @@ import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { DeliveriesRepository, type ClaimedDelivery, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
+import { DeliveriesRepository, type Claim, type ClaimedDelivery, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -16,16 +16,10 @@ import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/attempt-outcome';
 import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from './retry/retry-policy';
 import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
+import { DONE, later, NOTHING_RELEASED, type DeliveryStep } from './delivery-step';
 
-/**
- * What the dispatcher should do with a delivery after the worker had it, and with the
- * deliveries the attempt `released` (the endpoint's circuit closed: they are due now).
- */
-export type DeliveryStep = ({ kind: 'done' } | { kind: 'later'; at: Date }) & { released: readonly DueDelivery[] };
+export type { DeliveryStep } from './delivery-step';
 
-const NOTHING_RELEASED: readonly DueDelivery[] = [];
-const DONE: DeliveryStep = { kind: 'done', released: NOTHING_RELEASED };
-const later = (at: Date): DeliveryStep => ({ kind: 'later', at, released: NOTHING_RELEASED });
 
 /** Payload of `webhooks.delivery.dead_lettered`. */
 export interface DeliveryDeadLetteredNotification {
@@ -66,12 +60,17 @@ export class DeliveryWorker {
   async attempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
     const claim = await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs));
-    if (!claim) return this.stepForUnclaimed(deliveryId);
-    const { delivery, endpoint } = claim;
+    return claim ? this.attemptClaimed(claim, now) : this.stepForUnclaimed(deliveryId);
+  }
 
+  /**
+   * Attempts a delivery its caller holds already: stored as `delivering` until `leaseFor`,
+   * so that no dispatcher takes it meanwhile (the endpoint tester's deliveries).
+   */
+  async attemptClaimed({ delivery, endpoint }: Claim, now: Date): Promise<DeliveryStep> {
     const event = await this.deliveries.findEvent(delivery.eventId);
     if (!event) {
-      await this.deliveries.finishWithoutAttempt(deliveryId, DeliveryStatus.Failed, 'event no longer exists', now);
+      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Failed, 'event no longer exists', now);
       return DONE;
     }
     // The lease must outlast this attempt: extend it for an endpoint with a longer timeout.
@@ -116,6 +115,11 @@ export class DeliveryWorker {
     return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt, released } : { kind: 'done', released };
   }
 
+  /** The end of a claim taken at `now` on a delivery to `endpoint`: the attempt's timeout plus the lease margin. */
+  leaseFor(endpoint: WebhookEndpoint, now: Date): Date {
+    return this.leaseEnd(now, Math.max(endpoint.timeoutMs ?? 0, this.options.timeoutMs));
+  }
+
   private leaseEnd(now: Date, timeoutMs: number): Date {
     return new Date(now.getTime() + timeoutMs + this.options.claimLeaseMarginMs);
   }
@@ -141,7 +145,7 @@ export class DeliveryWorker {
     if (endpoint.status === EndpointStatus.Paused) {
       const at = new Date(now.getTime() + PAUSED_ENDPOINT_RECHECK_MS);
       await this.deliveries.postpone(delivery.id, at, now);
-      return later(at);
+      return later(at, 'endpoint-paused');
     }
     return null;
   }
@@ -162,7 +166,7 @@ export class DeliveryWorker {
     if (slot.kind === 'wait') {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'endpoint-busy' });
       await this.deliveries.postpone(delivery.id, slot.until, now);
-      return { kind: 'held', step: later(slot.until) };
+      return { kind: 'held', step: later(slot.until, 'endpoint-busy') };
     }
     try {
       const held = await this.holdForTraffic(delivery, endpoint, now);
@@ -190,14 +194,14 @@ export class DeliveryWorker {
       const parked = await this.deliveries.postponeWhileCircuitOpen(delivery.id, endpoint.id, gate.until, now);
       const at = parked ? gate.until : now;
       if (!parked) await this.deliveries.postpone(delivery.id, at, now);
-      return later(at);
+      return later(at, 'circuit-open');
     }
     if (!endpoint.rateLimitPerSecond) return null;
     const rate = await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now);
     if (rate.kind === 'go') return null;
     this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'rate-limited' });
     await this.deliveries.postpone(delivery.id, rate.until, now);
-    return later(rate.until);
+    return later(rate.until, 'rate-limited');
   }
 
   private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {

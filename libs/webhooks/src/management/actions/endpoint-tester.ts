@@ -2,14 +2,16 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DeliveryWorker, MAX_ENDPOINT_TIMEOUT_MS } from '../../delivery/delivery.worker';
+import { DeliveryWorker } from '../../delivery/delivery.worker';
+import type { DeliveryStep, HoldReason } from '../../delivery/delivery-step';
 import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { EndpointStatus } from '../../storage/entities/endpoint.entity';
+import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { WebhookEvent } from '../../storage/entities/event.entity';
 import { inTransaction } from '../../storage/transactions';
 import type { JsonValue } from '../../storage/entities/column-types';
+import type { ClaimedDelivery } from '../../storage/repositories/deliveries.repository';
 import { EndpointsService } from '../endpoints.service';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
@@ -24,13 +26,21 @@ export interface EndpointTestResult {
   eventId: string;
 }
 
-const OTHER_WORKER_POLL_MS = 50;
-const OTHER_WORKER_MARGIN_MS = 30_000;
+const HOLD_EXPLANATIONS: Record<HoldReason, string> = {
+  'endpoint-paused': 'the endpoint is paused',
+  'endpoint-busy': 'the endpoint has as many slow requests in flight as this process allows (endpointConcurrency)',
+  'circuit-open': "the endpoint's circuit breaker is open after repeated failures",
+  'rate-limited': "the endpoint's rate limit is reached",
+};
 
 /**
  * Sends a `webhook.test` event to one endpoint now and reports how it answered. The event
  * goes to that endpoint only (whatever it subscribes to), as a real delivery: signed like
  * any other, recorded, listed, and retried on failure like any other.
+ *
+ * It answers within the endpoint's timeout (plus the time to read and write a few rows): when
+ * something holds the endpoint (open circuit, rate limit, no free slot) nothing is sent and
+ * the answer says why; the delivery then waits like any other.
  */
 @Injectable()
 export class EndpointTester {
@@ -45,60 +55,53 @@ export class EndpointTester {
     const endpoint = await this.endpoints.get(endpointId, { tenantId });
     if (endpoint.status !== EndpointStatus.Active) throw new ConflictException(`the endpoint is ${endpoint.status}: enable it first`);
     const now = new Date();
-    const eventId = randomUUID();
-    const deliveryId = randomUUID();
+    const delivery = await this.insertClaimed(tenantId, endpoint, now);
+    const step = await this.worker.attemptClaimed({ delivery, endpoint }, now);
+    if (step.released.length > 0) await this.dispatcher.requeue(step.released);
+    // A failed or held test waits like any delivery: queue it for the time the worker chose.
+    if (step.kind === 'later') await this.dispatcher.enqueue([{ id: delivery.id, runAt: step.at }]);
+    return { ...(await this.outcome(delivery.id, step)), deliveryId: delivery.id, eventId: delivery.eventId };
+  }
+
+  /**
+   * The test event and its delivery, stored already claimed by this call (`delivering` until
+   * the worker's lease ends): a dispatcher polling for due deliveries cannot take it first,
+   * so this call always makes the attempt itself and never has to wait for another worker.
+   */
+  private async insertClaimed(tenantId: string, endpoint: WebhookEndpoint, now: Date): Promise<ClaimedDelivery> {
+    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: TEST_EVENT_TYPE, attemptCount: 0 };
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.insert(WebhookEvent, { id: eventId, type: TEST_EVENT_TYPE, tenantId, data: { endpointId, message: 'This is a test webhook.' } as JsonValue, idempotencyKey: null, createdAt: now });
+      const data = { endpointId: endpoint.id, message: 'This is a test webhook.' } as JsonValue;
+      await manager.insert(WebhookEvent, { id: delivery.eventId, type: TEST_EVENT_TYPE, tenantId, data, idempotencyKey: null, createdAt: now });
       await manager.insert(WebhookDelivery, {
-        id: deliveryId,
-        eventId,
-        endpointId,
-        tenantId,
-        eventType: TEST_EVENT_TYPE,
-        status: DeliveryStatus.Pending,
-        attemptCount: 0,
-        nextAttemptAt: now,
+        ...delivery,
+        status: DeliveryStatus.Delivering,
+        nextAttemptAt: this.worker.leaseFor(endpoint, now),
         createdAt: now,
         updatedAt: now,
       });
     });
-    const step = await this.worker.attempt(deliveryId);
-    if (step.released.length > 0) await this.dispatcher.requeue(step.released);
-    let attempt = await this.firstAttempt(deliveryId);
-    if (!attempt) {
-      attempt = await this.waitForOtherWorker(deliveryId, endpoint.timeoutMs);
-    } else if (step.kind === 'later') {
-      // A failed test is retried like any delivery: queue the retry the worker scheduled.
-      await this.dispatcher.enqueue([{ id: deliveryId, runAt: step.at }]);
+    return delivery;
+  }
+
+  private async outcome(deliveryId: string, step: DeliveryStep): Promise<Omit<EndpointTestResult, 'deliveryId' | 'eventId'>> {
+    const notSent = (error: string) => ({ succeeded: false, status: null, durationMs: 0, responseBody: null, error });
+    if (step.kind === 'later' && step.heldBecause) {
+      return notSent(`not sent: ${HOLD_EXPLANATIONS[step.heldBecause]}; the test delivery waits until ${step.at.toISOString()}`);
     }
-    const status = attempt?.responseStatus ?? null;
+    const attempt = await this.dataSource.getRepository(WebhookAttempt).findOneBy({ deliveryId });
+    if (!attempt) {
+      // The endpoint was disabled or deleted meanwhile: the delivery ended without an attempt.
+      const delivery = await this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
+      return notSent(`not sent: ${delivery?.lastError ?? 'the delivery ended without an attempt'}`);
+    }
+    const status = attempt.responseStatus;
     return {
       succeeded: status !== null && status >= 200 && status < 300,
       status,
-      durationMs: attempt?.durationMs ?? 0,
-      responseBody: attempt?.responseBody ?? null,
-      error: attempt?.error ?? (attempt ? null : 'the attempt did not finish in time'),
-      deliveryId,
-      eventId,
+      durationMs: attempt.durationMs,
+      responseBody: attempt.responseBody,
+      error: attempt.error,
     };
-  }
-
-  private firstAttempt(deliveryId: string): Promise<WebhookAttempt | null> {
-    return this.dataSource.getRepository(WebhookAttempt).findOne({ where: { deliveryId }, order: { number: 'ASC' } });
-  }
-
-  /**
-   * NOTE: in embedded mode the dispatcher polls for due deliveries and may claim the test
-   * delivery between its insert and our claim. The claim lets one of us attempt it, so the
-   * receiver still gets one request; we then wait for that worker's attempt to be recorded.
-   */
-  private async waitForOtherWorker(deliveryId: string, endpointTimeoutMs: number | null): Promise<WebhookAttempt | null> {
-    const deadline = Date.now() + (endpointTimeoutMs ?? MAX_ENDPOINT_TIMEOUT_MS) + OTHER_WORKER_MARGIN_MS;
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, OTHER_WORKER_POLL_MS));
-      const attempt = await this.firstAttempt(deliveryId);
-      if (attempt) return attempt;
-    }
-    return null;
   }
 }
