@@ -2,6 +2,7 @@ import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
 import { isEd25519SigningKey } from './signing/ed25519-signing-key';
+import { redactCredentialHeaders } from '../storage/secrets/credential-headers';
 import { LEGACY_SIGNATURE_HEADER, legacySignature, SignatureHeaders, signatureHeader } from './signing/webhook-signature';
 
 /** The JSON body every endpoint receives. */
@@ -18,8 +19,6 @@ export interface BuiltWebhookRequest {
   /** The headers as recorded on the attempt: custom header values that look like credentials are masked. */
   recordedHeaders: Record<string, string>;
 }
-
-const CREDENTIAL_HEADER = /auth|token|secret|key|cookie|password|signature-key/i;
 
 /** Built from stored values only, so every retry sends identical bytes. */
 export function buildEnvelope(event: WebhookEvent): string {
@@ -72,16 +71,10 @@ export function buildWebhookRequest(
   if (legacy) ours[LEGACY_SIGNATURE_HEADER] = legacySignature(endpoint.secret, body);
   // Custom headers come first so none of them can replace a signature or an id.
   const headers = { ...lowerCaseKeys(custom), ...ours };
-  const recordedHeaders = { ...maskCredentials(lowerCaseKeys(custom)), ...ours };
+  const recordedHeaders = { ...redactCredentialHeaders(lowerCaseKeys(custom)), ...ours };
   return { body, headers, recordedHeaders };
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-function maskCredentials(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [name, CREDENTIAL_HEADER.test(name) ? '[redacted]' : value]),
-  );
 }

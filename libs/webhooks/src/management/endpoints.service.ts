@@ -16,6 +16,7 @@ import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.en
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { endpointUrlKey } from '../storage/entities/endpoint-url-key';
 import { isUniqueViolation } from '../storage/query-errors';
+import { restoreRedactedValues } from '../storage/secrets/credential-headers';
 import { sameJson } from '../common/same-json';
 import type { JsonValue } from '../storage/entities/column-types';
 import { inTransaction } from '../storage/transactions';
@@ -165,6 +166,7 @@ export class EndpointsService {
     await this.assertValid(changes);
     if (changes.url !== undefined && changes.url !== endpoint.url) await this.assertUrlFree(endpoint.tenantId, changes.url);
     const next: Partial<WebhookEndpoint> = { ...changes, updatedAt: new Date() };
+    if (changes.headers) next.headers = restoreRedactedValues(changes.headers, endpoint.headers);
     if (changes.url !== undefined) next.urlKey = endpointUrlKey(endpoint.tenantId, changes.url);
     if (changes.status === EndpointStatus.Active && endpoint.status !== EndpointStatus.Active) {
       // Re-enabling starts a fresh streak.

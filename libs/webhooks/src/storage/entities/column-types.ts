@@ -6,8 +6,8 @@ export function TimestampColumn(options: Pick<ColumnOptions, 'nullable'> = {}): 
   return Column({ type: Date, precision: 3, nullable: options.nullable ?? false });
 }
 
-export function JsonColumn(options: Pick<ColumnOptions, 'nullable'> = {}): PropertyDecorator {
-  return Column({ type: 'json', nullable: options.nullable ?? false });
+export function JsonColumn(options: Pick<ColumnOptions, 'nullable' | 'transformer'> = {}): PropertyDecorator {
+  return Column({ type: 'json', nullable: options.nullable ?? false, transformer: options.transformer });
 }
 
 /**

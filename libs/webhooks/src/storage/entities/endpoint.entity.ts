@@ -1,7 +1,7 @@
 import { Column, DeleteDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 import type { RetrySchedule } from '../../options/webhooks-options.interface';
-import { endpointSecretTransformer, previousSecretsTransformer } from '../secrets/endpoint-secret.transformer';
+import { customHeadersTransformer, endpointSecretTransformer, previousSecretsTransformer } from '../secrets/endpoint-secret.transformer';
 
 export enum EndpointStatus {
   Active = 'active',
@@ -56,7 +56,8 @@ export class WebhookEndpoint {
   @Column({ type: 'varchar', length: 255, nullable: true })
   disabledReason: string | null;
 
-  @JsonColumn({ nullable: true })
+  /** Sent with every delivery. Values of credential headers are encrypted at rest like `secret`. */
+  @JsonColumn({ nullable: true, transformer: customHeadersTransformer })
   headers: Record<string, string> | null;
 
   /** Deliveries per second at most; null means unlimited. */

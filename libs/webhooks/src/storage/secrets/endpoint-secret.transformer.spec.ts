@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { endpointSecretTransformer, installedSecretCipher, installSecretCipher, previousSecretsTransformer } from './endpoint-secret.transformer';
+import { customHeadersTransformer, endpointSecretTransformer, installedSecretCipher, installSecretCipher, previousSecretsTransformer } from './endpoint-secret.transformer';
 import { SecretCipher } from './secret-cipher';
 
 const KEY = { id: 'k1', key: randomBytes(32).toString('base64') };
@@ -31,12 +31,23 @@ describe('endpoint secret transformers', () => {
     expect(previousSecretsTransformer.from(stored)).toEqual(previous);
   });
 
+  it('seal the values of credential headers only, and read plaintext values of older rows as they are', () => {
+    install(cipher);
+    const stored = customHeadersTransformer.to({ Authorization: 'Bearer t', 'X-Team': 'billing' }) as Record<string, string>;
+    expect(stored.Authorization.startsWith('enc:v1:k1:')).toBe(true);
+    expect(stored['X-Team']).toBe('billing');
+    expect(customHeadersTransformer.from(stored)).toEqual({ Authorization: 'Bearer t', 'X-Team': 'billing' });
+    expect(customHeadersTransformer.from({ Authorization: 'Bearer legacy' })).toEqual({ Authorization: 'Bearer legacy' });
+  });
+
   it('leave null, undefined and odd shapes alone', () => {
     install(cipher);
     for (const value of [null, undefined, 42, { secret: 1 }]) {
       expect(endpointSecretTransformer.to(value)).toBe(value);
       expect(previousSecretsTransformer.to(value)).toBe(value);
     }
+    for (const value of [null, undefined, 42, ['Authorization']]) expect(customHeadersTransformer.to(value)).toBe(value);
+    expect(customHeadersTransformer.to({ Authorization: 5 })).toEqual({ Authorization: 5 });
     expect(previousSecretsTransformer.to([null, { expiresAt: 'x' }])).toEqual([null, { expiresAt: 'x' }]);
   });
 

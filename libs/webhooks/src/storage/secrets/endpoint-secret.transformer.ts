@@ -1,6 +1,7 @@
 import type { ValueTransformer } from 'typeorm';
 import type { PreviousSecret } from '../entities/endpoint.entity';
 import type { SecretCipher } from './secret-cipher';
+import { mapCredentialValues } from './credential-headers';
 
 // NOTE: TypeORM builds column transformers from decorators, once per process, with no way
 // to reach the module that owns a DataSource. The module installs its cipher here when it
@@ -48,6 +49,21 @@ export const previousSecretsTransformer: ValueTransformer = {
   to: (value: unknown) => mapSecrets(value, seal),
   from: (value: unknown) => mapSecrets(value, open),
 };
+
+/**
+ * `WebhookEndpoint.headers`: the values of credential headers (`isCredentialHeader`) sealed
+ * and opened like the secrets, the others stored as they are. Rows written before headers
+ * were sealed hold plaintext values: opening returns those unchanged.
+ */
+export const customHeadersTransformer: ValueTransformer = {
+  to: (value: unknown) => mapHeaderValues(value, seal),
+  from: (value: unknown) => mapHeaderValues(value, open),
+};
+
+function mapHeaderValues(value: unknown, convert: (secret: string) => string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return mapCredentialValues(value as Record<string, string>, convert);
+}
 
 function mapSecrets(value: unknown, convert: (secret: string) => string): unknown {
   if (!Array.isArray(value)) return value;

@@ -30,7 +30,7 @@ class EndpointSettingsDto {
   @MaxLength(1024)
   description?: string | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true, description: 'Extra request headers sent with every delivery.' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, nullable: true, description: 'Extra request headers sent with every delivery. Values of credential-like headers are encrypted at rest and read back "[redacted]".' })
   @IsOptional()
   @IsHeaderMap()
   headers?: Record<string, string> | null;

@@ -1,5 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { maskWebhookSecret } from '../../../delivery/signing/webhook-secret';
+import { redactCredentialHeaders } from '../../../storage/secrets/credential-headers';
 import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../delivery/signing/signing-secret';
 import { EndpointStatus, type WebhookEndpoint } from '../../../storage/entities/endpoint.entity';
 import type { RetrySchedule } from '../../../options/webhooks-options.interface';
@@ -49,7 +50,12 @@ export class EndpointDto {
   @ApiProperty({ description: 'Whether the legacy `X-Webhook-Signature` header is sent too.' })
   legacySignatureHeader: boolean;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description: 'Values of credential-like headers (authorization, cookie, *-token, *-key, *-secret…) read "[redacted]"; an update that sends that back keeps the stored value.',
+  })
   headers: Record<string, string> | null;
 
   @ApiProperty({ type: Number, nullable: true })
@@ -94,7 +100,7 @@ export class EndpointDto {
       signatureScheme: signatureSchemeOf(endpoint.secret),
       verificationKey: signatureSchemeOf(endpoint.secret) === 'ed25519' ? verificationKeyOf(endpoint.secret) : null,
       legacySignatureHeader: endpoint.legacySignatureHeader,
-      headers: endpoint.headers,
+      headers: endpoint.headers && redactCredentialHeaders(endpoint.headers),
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
       timeoutMs: endpoint.timeoutMs,
       retrySchedule: endpoint.retrySchedule,
