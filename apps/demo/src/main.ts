@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { urlForLogs } from 'nestjs-webhooks';
 import { loadDemoConfig, RECEIVER_PATH, type DemoConfig } from './config/demo-config';
 import { createDemoApp } from './create-demo-app';
 
@@ -13,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const database = config.database.type === 'postgres' ? 'PostgreSQL' : `SQLite (${config.database.database})`;
   logger.log(`listening on ${base}`);
   logger.log(`database: ${database}; redis: ${describeRedis(config)}; webhooks ${config.webhooksEnabled ? 'enabled' : 'disabled'}`);
-  logger.log(`endpoints: ${config.endpointUrls.join(', ') || 'none'} (secret ${config.endpointSecretGenerated ? 'generated at start, in memory' : 'from DEMO_ENDPOINT_SECRET'})`);
+  logger.log(`endpoints: ${config.endpointUrls.map(urlForLogs).join(', ') || 'none'} (secret ${config.endpointSecretGenerated ? 'generated at start, in memory' : 'from DEMO_ENDPOINT_SECRET'})`);
   logger.log(`try:      curl -X POST ${base}/payments/p1/verify -H 'content-type: application/json' -d '{"amount":1000}'`);
   logger.log(`receiver: POST ${base}${RECEIVER_PATH}`);
   logger.log(`received: GET  ${base}/receiver/received`);
@@ -28,7 +29,7 @@ async function bootstrap(): Promise<void> {
 
 function describeRedis(config: DemoConfig): string {
   if (config.redis === undefined) return 'none (embedded mode: due deliveries are polled from the database)';
-  return typeof config.redis === 'string' ? config.redis : 'ioredis options';
+  return typeof config.redis === 'string' ? urlForLogs(config.redis) : 'ioredis options';
 }
 
 void bootstrap();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { EndpointsService, WebhooksService } from 'nestjs-webhooks';
+import { EndpointsService, urlForLogs, WebhooksService } from 'nestjs-webhooks';
 import { DEMO_CONFIG } from '../config/demo-config.module';
 import type { DemoConfig } from '../config/demo-config';
 import { ReceiverSecrets } from '../receiver/receiver-secrets.store';
@@ -35,7 +35,7 @@ export class DemoEndpointsRegistrar implements OnApplicationBootstrap {
       const { endpoint, outcome } = await this.endpoints.ensure({ url, eventTypes: ['*'], tenantId: null, secret: this.config.endpointSecret, description: 'demo endpoint' });
       this.secrets.add(endpoint.secret);
       if (outcome === 'created') created.push(url);
-      this.logger.log(`${url}: ${outcome === 'created' ? 'registered for every event type' : `already registered (${endpoint.status}), ${outcome}`}`);
+      this.logger.log(`${urlForLogs(url)} (endpoint ${endpoint.id}): ${outcome === 'created' ? 'registered for every event type' : `already registered (${endpoint.status}), ${outcome}`}`);
     }
     return created;
   }

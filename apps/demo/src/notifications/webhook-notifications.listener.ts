@@ -1,20 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { WebhookNotifications, type DeliveryDeadLetteredNotification, type EndpointDisabledNotification, type EndpointFailingNotification } from 'nestjs-webhooks';
+import {
+  urlForLogs,
+  WebhookNotifications,
+  type DeliveryDeadLetteredNotification,
+  type EndpointDisabledNotification,
+  type EndpointFailingNotification,
+} from 'nestjs-webhooks';
 
-/** What a host would do with the library's notifications: here, log them. */
+/** What a host would do with the library's notifications: here, log them (URLs reduced to their origin: a path can be a secret). */
 @Injectable()
 export class WebhookNotificationsListener {
   private readonly logger = new Logger('WebhookNotifications');
 
   @OnEvent(WebhookNotifications.endpointFailing)
   endpointFailing(notification: EndpointFailingNotification): void {
-    this.logger.warn(`endpoint ${notification.url} failed ${notification.consecutiveFailures} times in a row`);
+    this.logger.warn(`endpoint ${notification.endpointId} (${urlForLogs(notification.url)}) failed ${notification.consecutiveFailures} times in a row`);
   }
 
   @OnEvent(WebhookNotifications.endpointDisabled)
   endpointDisabled(notification: EndpointDisabledNotification): void {
-    this.logger.warn(`endpoint ${notification.url} was disabled: ${notification.reason}`);
+    this.logger.warn(`endpoint ${notification.endpointId} (${urlForLogs(notification.url)}) was disabled: ${notification.reason}`);
   }
 
   @OnEvent(WebhookNotifications.deliveryDeadLettered)

@@ -11,6 +11,7 @@ import { HostNotifier } from './host-notifier';
 export interface EndpointFailingNotification {
   endpointId: string;
   tenantId: string | null;
+  /** The endpoint URL in full, which may be a secret: log `urlForLogs(url)` instead. */
   url: string;
   consecutiveFailures: number;
   failingSince: Date | null;
@@ -20,6 +21,7 @@ export interface EndpointFailingNotification {
 export interface EndpointDisabledNotification {
   endpointId: string;
   tenantId: string | null;
+  /** The endpoint URL in full, which may be a secret: log `urlForLogs(url)` instead. */
   url: string;
   reason: string;
 }

@@ -5,6 +5,7 @@ import {
   findEndpointUrlProblem,
   findUrlFormProblem,
   MAX_ENDPOINT_URL_LENGTH,
+  urlForLogs,
   type HostResolver,
 } from './endpoint-url';
 
@@ -156,5 +157,18 @@ describe('findEndpointUrlProblem', () => {
       ).resolves.toBeNull();
       expect(resolve.asked).toEqual([]);
     });
+  });
+});
+
+describe('urlForLogs', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T000/B000/XXXXSECRET', 'https://hooks.slack.com'],
+    ['http://127.0.0.1:4000/hook?token=abc#frag', 'http://127.0.0.1:4000'],
+    ['https://user:pass@example.com/in', 'https://example.com'],
+    ['http://[::1]:8080/x', 'http://[::1]:8080'],
+    ['redis://:s3cret@cache.internal:6379/2', 'redis://cache.internal:6379'],
+    ['not a url', '[invalid url]'],
+  ])('reduces %s to %s', (url, expected) => {
+    expect(urlForLogs(url)).toBe(expected);
   });
 });

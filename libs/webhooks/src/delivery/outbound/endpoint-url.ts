@@ -42,6 +42,20 @@ export async function findEndpointUrlProblem(
   return null;
 }
 
+/**
+ * `scheme://host[:port]` of a URL, what log lines may show of it: the path and query of an
+ * endpoint URL can be its secret (a Slack-style capability URL), and credentials may sit
+ * in a `redis://` URL. `[invalid url]` when it does not parse.
+ */
+export function urlForLogs(rawUrl: string): string {
+  try {
+    const url = new URL(rawUrl);
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return '[invalid url]';
+  }
+}
+
 export function findUrlFormProblem(rawUrl: string, allowHttp: boolean): string | null {
   if (rawUrl.length > MAX_ENDPOINT_URL_LENGTH) return `url must be at most ${MAX_ENDPOINT_URL_LENGTH} characters`;
   let url: URL;
