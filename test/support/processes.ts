@@ -7,6 +7,8 @@ const FIXTURE = join(process.cwd(), 'dist/test-fixtures/test/fixtures/webhooks-p
 export interface WebhooksProcessConfig {
   mode: 'worker' | 'publish-in-transaction';
   databaseUrl: string;
+  databaseType?: 'postgres' | 'mariadb';
+  typeormMigrationsRun?: boolean;
   webhooks: WebhooksModuleOptions;
   count?: number;
   tenantId?: string;
@@ -15,6 +17,8 @@ export interface WebhooksProcessConfig {
 /** The webhooks module in a separate process (compiled by test/global-setup.cjs), killable. */
 export class WebhooksProcess {
   private output = '';
+  /** What the process wrote to stderr. */
+  errors = '';
   private readonly lineWaiters: Array<{ line: string; resolve: () => void }> = [];
   readonly exited: Promise<number | null>;
 
@@ -28,7 +32,10 @@ export class WebhooksProcess {
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[webhooks process ${child.pid}] ${chunk}`));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.errors += chunk.toString();
+      process.stderr.write(`[webhooks process ${child.pid}] ${chunk}`);
+    });
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 

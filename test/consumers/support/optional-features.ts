@@ -19,4 +19,4 @@ export const WEBHOOKS_MODULE_LINE = VARIANTS.localReceiver.becomes;
 
 /** What replaces it when the extras module is added: metrics on, domain events forwarded. */
 export const FULL_WEBHOOKS_MODULE =
-  "    WebhooksModule.forRoot({ redis: process.env.REDIS_URL, metrics: {}, listenTo: ['order.*'], outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8', '::1/128'] } }),";
+  "    WebhooksModule.forRoot({ redis: process.env.REDIS_URL, runMigrations: true, metrics: {}, listenTo: ['order.*'], outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8', '::1/128'] } }),";

@@ -13,8 +13,8 @@ export interface QuickstartEdit {
 }
 
 const POSTGRES_CONNECTION =
-  "    TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL, autoLoadEntities: true, migrations: WEBHOOK_MIGRATIONS, migrationsRun: true }),";
-const WEBHOOKS_MODULE = '    WebhooksModule.forRoot({ redis: process.env.REDIS_URL }),';
+  "    TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL, autoLoadEntities: true, migrations: WEBHOOK_MIGRATIONS }),";
+const WEBHOOKS_MODULE = '    WebhooksModule.forRoot({ redis: process.env.REDIS_URL, runMigrations: true }),';
 
 /** The quickstart for PostgreSQL; Redis is used when `REDIS_URL` is set, embedded mode otherwise. */
 export const QUICKSTART: readonly QuickstartEdit[] = [
@@ -61,12 +61,12 @@ export const VARIANTS = {
   /** A receiver on this machine: plain http and loopback allowed (never in production). */
   localReceiver: {
     line: WEBHOOKS_MODULE,
-    becomes: "    WebhooksModule.forRoot({ redis: process.env.REDIS_URL, outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8', '::1/128'] } }),",
+    becomes: "    WebhooksModule.forRoot({ redis: process.env.REDIS_URL, runMigrations: true, outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8', '::1/128'] } }),",
   },
   /** SQLite (better-sqlite3) instead of PostgreSQL. */
   sqlite: {
     line: POSTGRES_CONNECTION,
-    becomes: "    TypeOrmModule.forRoot({ type: 'better-sqlite3', database: 'webhooks.sqlite', autoLoadEntities: true, migrations: WEBHOOK_MIGRATIONS, migrationsRun: true }),",
+    becomes: "    TypeOrmModule.forRoot({ type: 'better-sqlite3', database: 'webhooks.sqlite', autoLoadEntities: true, migrations: WEBHOOK_MIGRATIONS }),",
   },
 } as const;
 

@@ -5,6 +5,8 @@ import type { DemoConfig } from './demo-config';
 export function demoWebhooksOptions(config: DemoConfig): WebhooksModuleOptions {
   return {
     enabled: config.webhooksEnabled,
+    // API and worker processes may start together: one migrates, the others wait.
+    runMigrations: true,
     redis: config.redis,
     queuePrefix: config.queuePrefix,
     worker: config.role !== 'api',

@@ -25,6 +25,7 @@ export interface ResolvedWebhooksOptions {
   enabled: boolean;
   redis: WebhooksModuleOptions['redis'];
   queuePrefix: string;
+  runMigrations: boolean;
   worker: boolean;
   concurrency: number;
   endpointConcurrency: number;
@@ -67,6 +68,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     queuePrefix: options.queuePrefix ?? 'bull',
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
+    runMigrations: options.runMigrations ?? false,
     endpointConcurrency: options.endpointConcurrency ?? Math.ceil((options.concurrency ?? 16) / 2),
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
     queueSettings: options.queueSettings,

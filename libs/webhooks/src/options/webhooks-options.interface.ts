@@ -150,6 +150,13 @@ export interface WebhooksModuleOptions {
   redis?: string | RedisConnectionOptions;
   /** Prefix of the Bull keys in Redis. Default `bull`. */
   queuePrefix?: string;
+  /**
+   * Run the DataSource's pending migrations (the library's and the app's) when the module
+   * starts, one process at a time: under an advisory lock on PostgreSQL and MySQL/MariaDB, so
+   * processes starting together do not race (TypeORM's own `migrationsRun` does). Use it
+   * instead of `migrationsRun`, or run the migrations once before starting. Default false.
+   */
+  runMigrations?: boolean;
   /** Whether this process runs delivery workers. Default true. */
   worker?: boolean;
   /** How often the reconciler looks for due deliveries the queue lost, in ms; 0 turns it off. Default 30 000. */
