@@ -72,4 +72,30 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
     expect(await queue.getJob(ids[DUE - 100])).not.toBeNull();
     expect((await queue.getJobCounts()).waiting).toBe(DUE);
   });
+
+  it('takes a bare job hash (what a worker mid-attempt leaves in a Redis restarted empty) for a lost job', async () => {
+    const id = ids[200];
+    await removeJob(id);
+    // What Bull's bookkeeping writes into the new Redis: a hash of its own, in no list, without data.
+    await queue.client.hset(queue.toKey(id), 'processedOn', String(Date.now()), 'attemptsMade', '1', 'failedReason', 'Missing process handler for job type __default__');
+    expect((await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce())).toBe(1);
+    const job = await queue.getJob(id);
+    expect(job?.data).toEqual({ deliveryId: id });
+    expect(await job?.getState()).toBe('waiting');
+  });
+
+  it('takes a job that was taken once and now sits in no list for a lost job', async () => {
+    const id = ids[300];
+    const job = (await queue.getJob(id))!;
+    // Taken once (processedOn), then gone from every list while its hash stayed.
+    await queue.client.hset(queue.toKey(id), 'processedOn', String(Date.now()));
+    await queue.client.lrem(queue.toKey('wait'), 0, id);
+    expect(await job.getState()).not.toBe('waiting');
+    // Taken once and waiting again (a stalled job Bull moved back): queued, left alone.
+    await queue.client.hset(queue.toKey(ids[301]), 'processedOn', String(Date.now()));
+    // Two passes: one may resume past these ids (see above), the next starts from the oldest.
+    const moved = (await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce());
+    expect(moved).toBe(1);
+    expect(await (await queue.getJob(id))!.getState()).toBe('waiting');
+  });
 });

@@ -16,6 +16,41 @@ export interface DeliverJobData {
 const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
 
+type JobState = 'missing' | 'delayed' | 'queued';
+
+// Where each job of a chunk stands, in one round trip. A job is missing when Redis has no hash
+// for it, or a hash without its data: a worker that was mid-attempt when Redis restarted empty
+// writes its bookkeeping (processedOn, attemptsMade, ...) into a fresh, bare hash that belongs
+// to no list, and nothing would ever run it. A job never taken (no processedOn) waits in a list
+// by construction; one taken before that is neither delayed nor active is looked for in the
+// waiting lists (LPOS, Redis 6.0.6+; older servers: assumed queued).
+const JOB_STATES_SCRIPT = `
+local prefix = ARGV[1]
+local states = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local state = 'missing'
+  if redis.call('HEXISTS', key, 'data') == 1 then
+    if redis.call('ZSCORE', prefix .. 'delayed', id) then
+      state = 'delayed'
+    elseif redis.call('HEXISTS', key, 'processedOn') == 0 then
+      state = 'queued'
+    else
+      for _, list in ipairs({ 'active', 'wait', 'paused' }) do
+        local ok, position = pcall(redis.call, 'LPOS', prefix .. list, id)
+        if not ok or position then
+          state = 'queued'
+          break
+        end
+      end
+    end
+  end
+  states[#states + 1] = state
+end
+return states
+`;
+
 /**
  * Dispatch through Bull: one job per delivery, job id = delivery id. With the worker role,
  * this process also runs the jobs.
@@ -61,6 +96,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
       const chunk = deliveries.slice(i, i + REQUEUE_CHUNK);
       const known = await this.jobStates(chunk.map((delivery) => delivery.id));
       const missing = chunk.filter((_, j) => known[j] === 'missing');
+      await this.forget(missing);
       await this.enqueue(missing);
       const now = Date.now();
       const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
@@ -75,12 +111,15 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     return moved;
   }
 
-  private async jobStates(ids: string[]): Promise<Array<'missing' | 'delayed' | 'queued'>> {
-    const pipeline = this.queue.client.pipeline();
-    for (const id of ids) pipeline.exists(this.queue.toKey(id)).zscore(this.queue.toKey('delayed'), id);
-    const replies = (await pipeline.exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    return ids.map((_, i) => (replies[2 * i][1] === 0 ? 'missing' : replies[2 * i + 1][1] !== null ? 'delayed' : 'queued'));
+  private async jobStates(ids: string[]): Promise<JobState[]> {
+    if (ids.length === 0) return [];
+    return (await this.queue.client.eval(JOB_STATES_SCRIPT, 0, this.queue.toKey(''), ...ids)) as JobState[];
+  }
+
+  /** Drops what is left of lost jobs (a bare hash, a stale lock), so that adding them again creates them afresh. */
+  private async forget(deliveries: readonly DueDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.queue.client.del(...deliveries.flatMap((delivery) => [this.queue.toKey(delivery.id), this.queue.toKey(`${delivery.id}:lock`)]));
   }
 
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
