@@ -4,10 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
 import { findEndpointUrlProblem } from '../delivery/outbound/endpoint-url';
-import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf, type SignatureScheme } from '../delivery/signing/signing-secret';
+import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf } from '../delivery/signing/signing-secret';
 import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing/secret-rotation';
 import { findEndpointInputProblem } from './endpoint-input.rules';
 import { EventTypeCatalog } from '../publishing/event-type.catalog';
@@ -18,54 +17,11 @@ import { endpointUrlKey } from '../storage/entities/endpoint-url-key';
 import { isUniqueViolation } from '../storage/query-errors';
 import { restoreRedactedValues } from '../storage/secrets/credential-headers';
 import { sameJson } from '../common/same-json';
-import type { JsonValue } from '../storage/entities/column-types';
 import { inTransaction } from '../storage/transactions';
 import { writeLockFor } from './queries/row-lock';
+import type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSecretInput, TenantScope, UpdateEndpointInput } from './endpoint-inputs';
 
-/** Whose endpoints: a tenant id, or null/absent for endpoints without a tenant. */
-export interface TenantScope {
-  tenantId?: string | null;
-}
-
-export interface CreateEndpointInput extends TenantScope {
-  url: string;
-  eventTypes: string[];
-  description?: string | null;
-  /**
-   * `whsec_` + base64 of 24 to 64 bytes (HMAC, `v1,`) or a `whsk_` ed25519 signing key
-   * (`v1a,`); generated for `signatureScheme` when absent.
-   */
-  secret?: string;
-  /** How a generated secret signs. Default `hmac-sha256`. Ignored when `secret` is given. */
-  signatureScheme?: SignatureScheme;
-  /** Also send `X-Webhook-Signature: sha256=<hex HMAC of the body>` (HMAC secrets only). */
-  legacySignatureHeader?: boolean;
-  headers?: Record<string, string> | null;
-  rateLimitPerSecond?: number | null;
-  timeoutMs?: number | null;
-  retrySchedule?: RetrySchedule | null;
-  metadata?: Record<string, JsonValue> | null;
-}
-
-export type UpdateEndpointInput = Partial<Omit<CreateEndpointInput, 'tenantId' | 'secret' | 'signatureScheme'>> & {
-  status?: EndpointStatus.Active | EndpointStatus.Disabled | EndpointStatus.Paused;
-};
-
-export interface ListEndpointsFilter extends TenantScope {
-  status?: EndpointStatus;
-  /** Endpoints that would receive this event type. */
-  eventType?: string;
-}
-
-export interface RotateSecretInput {
-  /** The new secret; generated when absent. */
-  secret?: string;
-  /** How long the replaced secret keeps signing next to the new one. Default 24 h; 0 stops it at once. */
-  overlapSeconds?: number;
-}
-
-/** What `ensure` did: registered the endpoint, brought it in line with the input, or found it so. */
-export type EnsureOutcome = 'created' | 'updated' | 'unchanged';
+export type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSecretInput, TenantScope, UpdateEndpointInput } from './endpoint-inputs';
 
 /** Fields `ensure` keeps in line with its input when the endpoint exists. */
 const ENSURED_FIELDS = ['description', 'eventTypes', 'legacySignatureHeader', 'headers', 'rateLimitPerSecond', 'timeoutMs', 'retrySchedule', 'metadata'] as const;
