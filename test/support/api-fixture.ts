@@ -100,9 +100,9 @@ export class ApiClient {
     return this.request('DELETE', path);
   }
 
-  /** The raw fetch response, for streamed answers. */
-  raw(path: string): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, { headers: this.headers() });
+  /** The raw fetch response, for streamed answers (`init.signal` to walk away from one). */
+  raw(path: string, init: Pick<RequestInit, 'signal'> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { ...init, headers: this.headers() });
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {

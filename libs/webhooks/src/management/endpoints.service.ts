@@ -48,6 +48,7 @@ export class EndpointsService {
     await this.assertValid(input);
     if (input.secret !== undefined) this.assertSecret(input.secret);
     await this.assertUrlFree(tenantId, input.url);
+    await this.assertRoomForEndpoint(tenantId);
     const now = new Date();
     const urlKey = endpointUrlKey(tenantId, input.url);
     const endpoint = this.repository().create({
@@ -219,6 +220,14 @@ export class EndpointsService {
 
   private async assertUrlFree(tenantId: string | null, url: string): Promise<void> {
     if (await this.findLive(tenantId, url)) throw urlTaken();
+  }
+
+  /** Deleted endpoints do not count: `count` leaves soft-deleted rows out. */
+  private async assertRoomForEndpoint(tenantId: string | null): Promise<void> {
+    const max = this.options.maxEndpointsPerTenant;
+    if ((await this.repository().countBy({ tenantId: tenantId ?? IsNull() })) >= max) {
+      throw new ConflictException(`this tenant has ${max} endpoints, the most it may have (maxEndpointsPerTenant); delete one first`);
+    }
   }
 
   private findLive(tenantId: string | null, url: string): Promise<WebhookEndpoint | null> {

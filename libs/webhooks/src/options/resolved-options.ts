@@ -52,6 +52,8 @@ export interface ResolvedWebhooksOptions {
   autoDisable: { afterFailures: number; minFailingMs: number } | null;
   retention: { succeededDays: number; failedDays: number; intervalMs: number; batchSize: number } | null;
   maxPayloadBytes: number;
+  maxEndpointsPerTenant: number;
+  maxConcurrentExports: number;
   strict: boolean;
   health: Required<HealthOptions>;
   /** Null when metrics are off. */
@@ -111,6 +113,8 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
         ? null
         : { afterFailures: options.autoDisable?.afterFailures ?? 10, minFailingMs: options.autoDisable?.minFailingMs ?? 24 * HOUR },
     maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
+    maxEndpointsPerTenant: options.maxEndpointsPerTenant ?? 1_000,
+    maxConcurrentExports: options.maxConcurrentExports ?? 2,
     strict: options.strict ?? false,
     health: {
       maxBacklogLagMs: options.health?.maxBacklogLagMs ?? 5 * MINUTE,

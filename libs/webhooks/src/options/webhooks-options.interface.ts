@@ -248,6 +248,19 @@ export interface WebhooksModuleOptions {
   /** Largest serialized `data` accepted by publish, in bytes. Default 256 KiB. */
   maxPayloadBytes?: number;
   /**
+   * Most live (not deleted) endpoints one tenant may have; endpoints without a tenant count as
+   * one more tenant. `EndpointsService.create` and `ensure` (so `POST /endpoints`) refuse more
+   * with 409. Checked before each insert: creates racing each other may pass it by a few.
+   * Default 1 000.
+   */
+  maxEndpointsPerTenant?: number;
+  /**
+   * Most delivery exports (`GET /deliveries/export`) streaming at once in this process: each
+   * holds a database connection while its client reads. Past it the API answers 429 with
+   * `Retry-After`. Default 2.
+   */
+  maxConcurrentExports?: number;
+  /**
    * When true, a failure to record or enqueue an event thrown from `@EmitsWebhook` and the
    * listener reaches the caller. Default false: it is logged and counted instead.
    */

@@ -11,6 +11,7 @@ import {
 import { BaseExceptionFilter } from '@nestjs/core';
 import { EntityNotFoundError, QueryFailedError } from 'typeorm';
 import { driverCode, isInvalidValue, isUniqueViolation } from '../../storage/query-errors';
+import { RetryLaterException } from './retry-later.exception';
 
 /**
  * The HTTP answer for an error thrown under a management route, or null when the error is
@@ -36,6 +37,10 @@ export class WebhooksApiExceptionFilter extends BaseExceptionFilter {
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const clientError = toClientError(exception);
+    if (clientError instanceof RetryLaterException) {
+      const adapter = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+      adapter?.setHeader(host.switchToHttp().getResponse(), 'Retry-After', String(clientError.retryAfterSeconds));
+    }
     if (clientError) return super.catch(clientError, host);
     const error = exception instanceof Error ? exception : new Error(String(exception));
     const code = exception instanceof QueryFailedError ? ` (${driverCode(exception) ?? 'no code'})` : '';

@@ -14,6 +14,7 @@ import { DashboardController } from '../../operations/dashboard/dashboard.contro
 import { WebhooksPortal } from '../../operations/dashboard/webhooks-portal.service';
 import { DeliveryTimeseriesQueries } from '../queries/delivery-timeseries.queries';
 import { DeliveriesController } from './controllers/deliveries.controller';
+import { DeliveryExportSlots } from './delivery-export.slots';
 import { EndpointsController } from './controllers/endpoints.controller';
 import { EventsController } from './controllers/events.controller';
 import { MonitoringController } from './controllers/monitoring.controller';
@@ -53,6 +54,7 @@ export class WebhooksApiModule {
         EventsQueries,
         DeliveriesQueries,
         DeliveryExportReader,
+        DeliveryExportSlots,
         DeliveryStatsQueries,
         DeliveryTimeseriesQueries,
         QueueStatusQueries,

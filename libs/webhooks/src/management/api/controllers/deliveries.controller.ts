@@ -1,5 +1,14 @@
 import { Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
 import { DeliveriesQueries, type DeliveryFilter } from '../../queries/deliveries.queries';
 import { DeliveryExportReader } from '../../queries/delivery-export.reader';
@@ -7,6 +16,7 @@ import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { deliveryExportStream, EXPORT_CONTENT_TYPES } from '../delivery-export.stream';
+import { DeliveryExportSlots } from '../delivery-export.slots';
 import {
   AttemptDto,
   DeliveryDetailDto,
@@ -28,6 +38,7 @@ export class DeliveriesController {
   constructor(
     private readonly queries: DeliveriesQueries,
     private readonly exportReader: DeliveryExportReader,
+    private readonly exportSlots: DeliveryExportSlots,
     private readonly requeuer: DeliveryRequeuer,
   ) {}
 
@@ -44,9 +55,10 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Export deliveries', description: 'CSV (with a header row) or NDJSON, streamed, newest first; same filters as the list.' })
   @ApiProduces(EXPORT_CONTENT_TYPES.csv, EXPORT_CONTENT_TYPES.ndjson)
   @ApiOkResponse({ description: 'The file, streamed.' })
+  @ApiTooManyRequestsResponse({ description: 'As many exports as `maxConcurrentExports` allows are streaming; `Retry-After` says when to try again.' })
   export(@ApiTenant() tenantId: string, @Query() query: ExportDeliveriesQueryDto): StreamableFile {
     const format = query.format ?? 'csv';
-    const stream = deliveryExportStream(this.exportReader.rows(tenantId, toFilter(query)), format);
+    const stream = this.exportSlots.open(() => deliveryExportStream(this.exportReader.rows(tenantId, toFilter(query)), format));
     return new StreamableFile(stream, { type: EXPORT_CONTENT_TYPES[format], disposition: `attachment; filename="deliveries.${format}"` });
   }
 
