@@ -10,7 +10,7 @@ export interface ReencryptionReport {
   examined: number;
   /** Endpoints whose secrets were written again under the current key. */
   reencrypted: number;
-  /** Endpoints whose secret changed meanwhile (a rotation writes under the current key anyway). */
+  /** Endpoints whose secret or headers changed meanwhile (such a change writes under the current key anyway). */
   skipped: number;
 }
 
@@ -25,9 +25,8 @@ interface RawSecrets {
 /**
  * Completes a key rotation: writes every endpoint secret (and previous secret, and credential
  * header value) that is not sealed with the current key again under it, in batches, so the
- * old key can then be removed
- * from `secretEncryption.keys`. Safe while the application runs: a row whose secret changed
- * since it was read is left alone.
+ * old key can then be removed from `secretEncryption.keys`. Safe while the application runs:
+ * a row whose secret or headers changed since it was read is left alone.
  *
  * @publicApi
  */
