@@ -40,7 +40,7 @@ export class EndpointsController {
   @Post()
   @ApiOperation({ summary: 'Create an endpoint', description: 'The answer is the only one that shows the secret in full.' })
   @ApiCreatedResponse({ type: EndpointWithSecretDto })
-  @ApiConflictResponse({ description: 'This tenant already has an endpoint with this URL.' })
+  @ApiConflictResponse({ description: 'This tenant already has an endpoint with this URL, or as many endpoints as `maxEndpointsPerTenant` allows.' })
   async create(@ApiTenant() tenantId: string, @Body() body: CreateEndpointDto): Promise<EndpointWithSecretDto> {
     const endpoint = await this.endpoints.create({ ...definedOnly(body), tenantId });
     return EndpointWithSecretDto.withSecret(endpoint);
@@ -100,7 +100,11 @@ export class EndpointsController {
   @ID
   @NOT_FOUND
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Send a test event now', description: 'A `webhook.test` event to this endpoint only; answers how the endpoint responded.' })
+  @ApiOperation({
+    summary: 'Send a test event now',
+    description:
+      'A `webhook.test` event to this endpoint only; answers how the endpoint responded, within its timeout. When its circuit, rate limit or a full slot holds the endpoint, nothing is sent and `error` says why and until when the test delivery waits.',
+  })
   @ApiOkResponse({ type: EndpointTestResultDto })
   @ApiConflictResponse({ description: 'The endpoint is disabled or paused.' })
   test(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EndpointTestResultDto> {
