@@ -158,6 +158,7 @@ describe.each(BACKEND_ROWS)('health indicator on %s', (_label, factory: BackendF
       backlog: { due: 0, oldestDueSeconds: 0, maxLagSeconds: 300 },
       successRate: { windowSeconds: 900, succeeded: 0, failed: 0, retrying: 0, rate: null, status: 'healthy' },
       endpoints: { disabled: 0, openCircuits: 0 },
+      publishBuffer: { pending: 0, capacity: 10_000, dropped: 0, failingSince: null },
       problems: [],
     });
   });

@@ -14,6 +14,8 @@ import { DecoratedMethodsPublisher } from './publishing/decorated-method.publish
 import { DomainEventListener } from './publishing/domain-event.listener';
 import { EventTypeCatalog } from './publishing/event-type.catalog';
 import { OutboxEnqueuer } from './publishing/outbox-enqueuer';
+import { AmbientTransaction } from './publishing/ambient-transaction';
+import { PublishBuffer } from './publishing/publish-buffer';
 import { PublishFailureCounter } from './publishing/publish-failure.counter';
 import { WebhooksService } from './publishing/webhooks.service';
 import { WEBHOOK_ENTITIES } from './storage/entities';
@@ -34,7 +36,7 @@ import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 import { OperationsQueries } from './operations/operations.queries';
-import { WebhookActivity } from './operations/webhook-activity';
+import { WebhookActivity } from './common/webhook-activity';
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
@@ -46,6 +48,8 @@ const providers: Provider[] = [
   WebhooksService,
   EventTypeCatalog,
   OutboxEnqueuer,
+  PublishBuffer,
+  AmbientTransaction,
   PublishFailureCounter,
   DecoratedMethodsPublisher,
   DomainEventListener,

@@ -11,7 +11,7 @@ import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
-import { WebhookActivity } from '../operations/webhook-activity';
+import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/attempt-outcome';
 import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from './retry/retry-policy';

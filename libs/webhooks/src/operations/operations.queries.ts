@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { pingDatabase } from '../storage/database-ping';
 import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { DataSource, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
@@ -41,8 +42,8 @@ export interface EndpointCounts {
 export class OperationsQueries {
   constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
-  async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
+  ping(): Promise<void> {
+    return pingDatabase(this.dataSource);
   }
 
   async backlog(now: Date): Promise<Backlog> {

@@ -54,6 +54,9 @@ export interface ResolvedWebhooksOptions {
   maxPayloadBytes: number;
   maxEndpointsPerTenant: number;
   maxConcurrentExports: number;
+  publishBuffer: { maxEvents: number; drainTimeoutMs: number };
+  /** Null when off. */
+  ambientTransactions: { connectionName: string | undefined } | null;
   strict: boolean;
   health: Required<HealthOptions>;
   /** Null when metrics are off. */
@@ -68,9 +71,9 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     enabled: options.enabled ?? true,
     redis: options.redis,
     queuePrefix: options.queuePrefix ?? 'bull',
+    runMigrations: options.runMigrations ?? false,
     worker: options.worker ?? true,
     concurrency: options.concurrency ?? 16,
-    runMigrations: options.runMigrations ?? false,
     endpointConcurrency: options.endpointConcurrency ?? Math.ceil((options.concurrency ?? 16) / 2),
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
     queueSettings: options.queueSettings,
@@ -115,6 +118,9 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     maxPayloadBytes: options.maxPayloadBytes ?? 256 * 1024,
     maxEndpointsPerTenant: options.maxEndpointsPerTenant ?? 1_000,
     maxConcurrentExports: options.maxConcurrentExports ?? 2,
+    publishBuffer: { maxEvents: options.publishBuffer?.maxEvents ?? 10_000, drainTimeoutMs: options.publishBuffer?.drainTimeoutMs ?? 10 * SECOND },
+    ambientTransactions:
+      options.ambientTransactions === true ? { connectionName: undefined } : options.ambientTransactions ? { connectionName: options.ambientTransactions.connectionName } : null,
     strict: options.strict ?? false,
     health: {
       maxBacklogLagMs: options.health?.maxBacklogLagMs ?? 5 * MINUTE,

@@ -261,8 +261,24 @@ export interface WebhooksModuleOptions {
    */
   maxConcurrentExports?: number;
   /**
-   * When true, a failure to record or enqueue an event thrown from `@EmitsWebhook` and the
-   * listener reaches the caller. Default false: it is logged and counted instead.
+   * Where events of decorated methods and domain events wait while the database does not
+   * answer (see the README, "Publishing when the database is down"): at most `maxEvents`
+   * (default 10 000; past it new events are refused, logged and counted), kept trying for
+   * `drainTimeoutMs` at shutdown (default 10 000).
+   */
+  publishBuffer?: { maxEvents?: number; drainTimeoutMs?: number };
+  /**
+   * Write the event of an async `@EmitsWebhook` method in the transaction the method runs in,
+   * when that is a transaction of `@nestjs-cls/transactional` (an optional peer, with its
+   * TypeORM adapter) on the library's DataSource: it commits or rolls back with the caller's
+   * own writes (a transactional outbox without passing a manager). `true`, or
+   * `{ connectionName }` for a plugin registered with one. Default off.
+   */
+  ambientTransactions?: boolean | { connectionName?: string };
+  /**
+   * When true, an async `@EmitsWebhook` method stores its event before it returns, and a failure
+   * to store it reaches the caller. Default false: it is logged and counted, and the event is
+   * kept and stored once the database answers.
    */
   strict?: boolean;
   /** Thresholds of the health indicator (backlog lag, success rate). */

@@ -10,13 +10,21 @@ import {
   type DecoratedMethodPublisher,
   type EmitsWebhookOptions,
 } from './emits-webhook.decorator';
+import { AmbientTransaction } from './ambient-transaction';
+import { PublishBuffer } from './publish-buffer';
 import { PublishFailureCounter } from './publish-failure.counter';
 import { WebhooksService } from './webhooks.service';
 
 /**
  * Connects `@EmitsWebhook` methods to this module: binds itself to every provider and
  * controller instance whose class has a decorated method, and turns a method's outcome into
- * a publish call that never breaks the method (unless `strict`).
+ * an event:
+ * - inside a transaction of `@nestjs-cls/transactional` on the library's DataSource (async
+ *   methods), written in that transaction: it commits or rolls back with the caller's writes,
+ *   and a failure to write it fails the transaction as theirs would;
+ * - otherwise handed to the `PublishBuffer`, which stores it, and keeps it while the database
+ *   does not answer: a failure never breaks the method. In `strict` mode an async method's
+ *   event is stored directly, and a failure reaches the caller.
  */
 @Injectable()
 export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnModuleInit, OnModuleDestroy {
@@ -25,6 +33,8 @@ export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnMo
     private readonly discovery: DiscoveryService,
     private readonly webhooks: WebhooksService,
     private readonly failures: PublishFailureCounter,
+    private readonly buffer: PublishBuffer,
+    private readonly ambient: AmbientTransaction,
   ) {}
 
   get enabled(): boolean {
@@ -45,14 +55,28 @@ export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnMo
     if (getFallbackPublisher() === this) setFallbackPublisher(undefined);
   }
 
-  async publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[]): Promise<void> {
+  async publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[], awaited: boolean): Promise<void> {
+    let data: unknown;
+    let tenantId: string | null;
     try {
-      const data = options.data ? options.data(result, args) : result;
-      const tenantId = options.tenant?.(result, args) ?? null;
-      await this.webhooks.publish(type, data, { tenantId });
+      data = options.data ? options.data(result, args) : result;
+      tenantId = options.tenant?.(result, args) ?? null;
     } catch (error) {
       this.failures.record(type, error);
       if (this.options.strict) throw error;
+      return;
     }
+    // NOTE: a synchronous method has returned before its event could be written: whatever
+    // transaction it ran in may be over, so its event never goes into one.
+    const manager = awaited ? this.ambient.manager() : undefined;
+    if (manager || (awaited && this.options.strict)) {
+      // In the caller's transaction, or strict: the caller learns of a failure, nothing is kept for later.
+      await this.webhooks.publish(type, data, { tenantId, manager }).catch((error: unknown) => {
+        this.failures.record(type, error);
+        throw error;
+      });
+      return;
+    }
+    await this.buffer.publish(type, data, tenantId);
   }
 }

@@ -3,16 +3,15 @@ import { HostEventEmitter } from '../common/host-event-emitter';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { matchesAnyEventType } from './event-type-pattern';
-import { PublishFailureCounter } from './publish-failure.counter';
-import { WebhooksService } from './webhooks.service';
+import { PublishBuffer } from './publish-buffer';
 
 /** The library's own notifications are never turned into webhooks. */
 const OWN_NOTIFICATIONS = 'webhooks.';
 
 /**
  * Turns the host's EventEmitter2 domain events into webhooks of the same type when their
- * name matches the `listenTo` patterns. The payload becomes `data`; a string `tenantId`
- * property on it selects the tenant. `onAny` works whether or not the host enabled wildcards.
+ * name matches the `listenTo` patterns, through the `PublishBuffer` (the emitter does not wait).
+ * The payload becomes `data`; a string `tenantId` property on it selects the tenant. `onAny` works whether or not the host enabled wildcards.
  */
 @Injectable()
 export class DomainEventListener implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,8 +19,7 @@ export class DomainEventListener implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    private readonly webhooks: WebhooksService,
-    private readonly failures: PublishFailureCounter,
+    private readonly buffer: PublishBuffer,
     private readonly host: HostEventEmitter,
   ) {}
 
@@ -46,10 +44,6 @@ export class DomainEventListener implements OnApplicationBootstrap, OnModuleDest
     if (typeof type !== 'string' || type.startsWith(OWN_NOTIFICATIONS)) return;
     if (!matchesAnyEventType(this.options.listenTo, type)) return;
     const tenantId = (payload as { tenantId?: unknown } | null)?.tenantId;
-    try {
-      await this.webhooks.publish(type, payload, { tenantId: typeof tenantId === 'string' ? tenantId : null });
-    } catch (error) {
-      this.failures.record(type, error);
-    }
+    await this.buffer.publish(type, payload, typeof tenantId === 'string' ? tenantId : null).catch(() => undefined);
   }
 }

@@ -12,7 +12,8 @@ export interface EmitsWebhookOptions<TResult = any, TArgs extends unknown[] = an
 /** What the decorator needs from the module; bound to instances when the app starts. */
 export interface DecoratedMethodPublisher {
   readonly enabled: boolean;
-  publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[]): Promise<void>;
+  /** `awaited`: the method is async, and its caller waits for this. */
+  publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[], awaited: boolean): Promise<void>;
 }
 
 /** Property under which the module binds its publisher to instances with decorated methods. */
@@ -33,8 +34,11 @@ export function getFallbackPublisher(): DecoratedMethodPublisher | undefined {
 
 /**
  * Publishes `type` after the decorated method succeeds (after its promise resolves, for async
- * methods). A method that throws publishes nothing. The method's result is returned as is:
- * a failure to publish is logged and counted, not thrown, unless the module is `strict`.
+ * methods, which also wait for the event to be stored). A method that throws publishes nothing.
+ * The method's result is returned as is: a failure to publish is logged and counted, not
+ * thrown, unless the module is `strict`; while the database does not answer, the event waits
+ * in memory and is stored when it answers again (see `PublishBuffer`). Inside a transaction of
+ * `@nestjs-cls/transactional`, an async method's event is written in that transaction.
  * Works on provider and controller methods, and on internal `this.method()` calls, because
  * the method itself is wrapped when the class is defined.
  */
@@ -53,12 +57,12 @@ export function EmitsWebhook<TResult = any, TArgs extends unknown[] = any[]>(
       const result = original.apply(this, args);
       if (isPromiseLike(result)) {
         return Promise.resolve(result).then(async (value) => {
-          await publisher.publishFromMethod(type, options as EmitsWebhookOptions, value, args);
+          await publisher.publishFromMethod(type, options as EmitsWebhookOptions, value, args, true);
           return value;
         });
       }
-      // A synchronous method cannot wait: publishing goes on after it returned.
-      publisher.publishFromMethod(type, options as EmitsWebhookOptions, result, args).catch(() => undefined);
+      // A synchronous method cannot wait: the event goes to the publish buffer after it returned.
+      publisher.publishFromMethod(type, options as EmitsWebhookOptions, result, args, false).catch(() => undefined);
       return result;
     };
     copyFunctionIdentity(original, wrapped);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { WebhookActivity } from '../operations/webhook-activity';
+import { WebhookActivity } from '../common/webhook-activity';
 
 /** Counts events that could not be recorded, so a quiet failure is still visible. */
 @Injectable()

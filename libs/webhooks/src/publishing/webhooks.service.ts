@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import { isUniqueViolation } from '../storage/query-errors';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { DueDelivery } from '../dispatch/delivery-dispatcher';
@@ -9,7 +10,7 @@ import { WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { WebhookEvent } from '../storage/entities/event.entity';
 import { OutboxEnqueuer } from './outbox-enqueuer';
-import { WebhookActivity } from '../operations/webhook-activity';
+import { WebhookActivity } from '../common/webhook-activity';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
 import { inTransaction } from '../storage/transactions';
@@ -21,11 +22,18 @@ export interface PublishOptions {
   /** Publishing again with the same key (per tenant) returns the first event, sends nothing new. */
   idempotencyKey?: string;
   /**
+   * The event's id (a UUID), e.g. your own, to retry a publish safely: publishing again with an
+   * id already stored returns that event and sends nothing new. Default: a new one.
+   */
+  eventId?: string;
+  /**
    * The caller's `EntityManager` inside a transaction: the event and its deliveries are written
    * in that transaction and queued only after it commits (transactional outbox).
    */
   manager?: EntityManager;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PublishResult {
   /** Null when the module is disabled and nothing was published. */
@@ -53,7 +61,8 @@ export class WebhooksService {
     if (!this.options.enabled) return { eventId: null, deliveryCount: 0, duplicate: false };
     this.assertPublishable(type, data, options);
     const tenantId = options.tenantId ?? null;
-    const write = (manager: EntityManager) => this.store(manager, type, data, tenantId, options.idempotencyKey ?? null);
+    const eventId = options.eventId ?? randomUUID();
+    const write = (manager: EntityManager) => this.store(manager, eventId, type, data, tenantId, options.idempotencyKey ?? null);
 
     if (options.manager) {
       const { result, due } = await write(options.manager);
@@ -66,9 +75,11 @@ export class WebhooksService {
       await this.outbox.enqueueNow(due);
       return this.reportPublished(result, type, tenantId);
     } catch (error) {
-      if (options.idempotencyKey && error instanceof QueryFailedError) {
-        // A concurrent publish with the same key won the unique index: answer as a duplicate.
-        const existing = await this.findByIdempotencyKey(this.dataSource.manager, tenantId, options.idempotencyKey);
+      if (isUniqueViolation(error)) {
+        // A concurrent publish with the same key, or an earlier one with the same id, won the unique index: a duplicate.
+        const existing = options.idempotencyKey
+          ? await this.findByIdempotencyKey(this.dataSource.manager, tenantId, options.idempotencyKey)
+          : await this.findExisting(this.dataSource.manager, { id: eventId });
         if (existing) return existing;
       }
       throw error;
@@ -84,6 +95,7 @@ export class WebhooksService {
 
   private async store(
     manager: EntityManager,
+    eventId: string,
     type: string,
     data: unknown,
     tenantId: string | null,
@@ -94,7 +106,6 @@ export class WebhooksService {
       if (existing) return { result: existing, due: [] };
     }
     const now = new Date();
-    const eventId = randomUUID();
     const endpoints = await manager.find(WebhookEndpoint, {
       select: { id: true, eventTypes: true },
       where: { tenantId: tenantId ?? IsNull(), status: EndpointStatus.Active },
@@ -109,11 +120,12 @@ export class WebhooksService {
     return { result: { eventId, deliveryCount: deliveries.length, duplicate: false }, due };
   }
 
-  private async findByIdempotencyKey(manager: EntityManager, tenantId: string | null, idempotencyKey: string): Promise<PublishResult | null> {
-    const event = await manager.findOne(WebhookEvent, {
-      select: { id: true },
-      where: { tenantId: tenantId ?? IsNull(), idempotencyKey },
-    });
+  private findByIdempotencyKey(manager: EntityManager, tenantId: string | null, idempotencyKey: string): Promise<PublishResult | null> {
+    return this.findExisting(manager, { tenantId: tenantId ?? IsNull(), idempotencyKey });
+  }
+
+  private async findExisting(manager: EntityManager, where: FindOptionsWhere<WebhookEvent>): Promise<PublishResult | null> {
+    const event = await manager.findOne(WebhookEvent, { select: { id: true }, where });
     if (!event) return null;
     const deliveryCount = await manager.count(WebhookDelivery, { where: { eventId: event.id } });
     return { eventId: event.id, deliveryCount, duplicate: true };
@@ -123,6 +135,7 @@ export class WebhooksService {
     if (!isValidEventType(type)) {
       throw new InvalidWebhookEventError(`type must be dot-separated words (e.g. "invoice.paid"), at most ${MAX_EVENT_TYPE_LENGTH} characters`);
     }
+    if (options.eventId !== undefined && !UUID.test(options.eventId)) throw new InvalidWebhookEventError('eventId must be a UUID');
     if (options.idempotencyKey !== undefined && (options.idempotencyKey.length === 0 || options.idempotencyKey.length > 255)) {
       throw new InvalidWebhookEventError('idempotencyKey must be 1 to 255 characters');
     }

@@ -1,6 +1,6 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
-import { answerWithin } from '../../operations/answer-within';
+import { answerWithin } from '../../common/answer-within';
 import { WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
 import { TenantScopedQueries } from './tenant-scoped.queries';

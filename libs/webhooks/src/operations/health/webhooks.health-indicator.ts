@@ -4,8 +4,9 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import { loadOptionalPeer } from '../../common/optional-peer';
 import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
-import { answerWithin } from '../answer-within';
+import { answerWithin } from '../../common/answer-within';
 import { OperationsQueries, type Backlog, type EndpointCounts, type RecentOutcomes } from '../operations.queries';
+import { PublishBuffer, type PublishBufferState } from '../../publishing/publish-buffer';
 import { judgeSuccessRate, successRate, type SuccessRateStatus } from './success-rate';
 
 /** Longest wait for the database or Redis before the check reports them down. */
@@ -30,14 +31,17 @@ export type WebhooksHealthDetails = {
     status: SuccessRateStatus;
   };
   endpoints?: { disabled: number; openCircuits: number };
+  /** Events of decorated methods and domain events waiting in this process to be stored. */
+  publishBuffer: PublishBufferState;
   /** Why the status is not `up`, in words; empty when it is. */
   problems: string[];
 };
 
 /**
  * Terminus indicator of the webhooks pipeline:
- * - down when the database or Redis (if configured) does not answer, or when the oldest due
- *   delivery has waited longer than `health.maxBacklogLagMs` (no worker is keeping up);
+ * - down when the database or Redis (if configured) does not answer, when the oldest due
+ *   delivery has waited longer than `health.maxBacklogLagMs` (no worker is keeping up), or
+ *   when the publish buffer is full (new events are being refused);
  * - degraded (HTTP 200, overall status `degraded`) when the recent delivery success rate is
  *   below `health.healthySuccessRate`: failing receivers are not an outage of the sender;
  * - up otherwise.
@@ -55,6 +59,7 @@ export class WebhooksHealthIndicator {
   constructor(
     private readonly queries: OperationsQueries,
     private readonly dispatcher: DeliveryDispatcher,
+    private readonly publishBuffer: PublishBuffer,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
 
@@ -66,7 +71,11 @@ export class WebhooksHealthIndicator {
     const outage: string[] = [];
     if (database !== 'up') outage.push(`database: ${database}`);
     if (redis !== 'up' && redis !== 'not configured') outage.push(`redis: ${redis}`);
-    if (database !== 'up') return indicator.down({ database, redis, problems: outage });
+    const publishBuffer = this.publishBuffer.state();
+    if (publishBuffer.pending >= publishBuffer.capacity) outage.push(`publish buffer: full (${publishBuffer.capacity} events waiting to be stored), new events are refused`);
+    // Events waiting because the database failed: said, but not an outage of its own (the database check is).
+    const waiting = publishBuffer.failingSince ? [`publish buffer: ${publishBuffer.pending} events waiting to be stored since ${publishBuffer.failingSince.toISOString()}`] : [];
+    if (database !== 'up') return indicator.down({ database, redis, publishBuffer, problems: [...outage, ...waiting] });
 
     const now = new Date();
     const { maxBacklogLagMs, successRateWindowMs } = this.options.health;
@@ -78,7 +87,7 @@ export class WebhooksHealthIndicator {
       );
     } catch (error) {
       const state = failure(error);
-      return indicator.down({ database: state, redis, problems: [`database: ${state}`, ...outage] });
+      return indicator.down({ database: state, redis, publishBuffer, problems: [`database: ${state}`, ...outage, ...waiting] });
     }
 
     const oldestDueSeconds = Math.round(backlog.oldestDueMs / 1000);
@@ -94,7 +103,8 @@ export class WebhooksHealthIndicator {
       backlog: { due: backlog.due, oldestDueSeconds, maxLagSeconds: maxBacklogLagMs / 1000 },
       successRate: { windowSeconds: successRateWindowMs / 1000, ...outcomes, rate, status: rateStatus },
       endpoints: { disabled: endpoints.byStatus.disabled, openCircuits: endpoints.openCircuits },
-      problems: [...outage, ...rateProblem],
+      publishBuffer,
+      problems: [...outage, ...waiting, ...rateProblem],
     };
     if (outage.length > 0) return indicator.down(details);
     return rateStatus === 'healthy' ? indicator.up(details) : indicator.degraded(details);

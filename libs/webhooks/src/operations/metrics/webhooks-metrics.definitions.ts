@@ -19,6 +19,9 @@ export const WEBHOOKS_METRIC_NAMES = {
   attemptDuration: 'webhooks_attempt_duration_seconds',
   publishToSuccess: 'webhooks_publish_to_success_seconds',
   publishFailures: 'webhooks_publish_failures_total',
+  publishRetries: 'webhooks_publish_retries_total',
+  publishDropped: 'webhooks_publish_dropped_total',
+  publishBufferEvents: 'webhooks_publish_buffer_events',
   postponements: 'webhooks_postponements_total',
   backlogDue: 'webhooks_backlog_due_deliveries',
   backlogOldestDueAge: 'webhooks_backlog_oldest_due_age_seconds',
@@ -36,7 +39,12 @@ const PUBLISH_TO_SUCCESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
  * The library's Prometheus metrics, registered in `registry`. Counters and histograms move
  * as the pipeline reports activity; the gauges read the database when scraped.
  */
-export function createWebhooksMetrics({ Counter, Gauge, Histogram }: PromClient, registry: Registry, scrape: () => Promise<ScrapeFigures | null>) {
+export function createWebhooksMetrics(
+  { Counter, Gauge, Histogram }: PromClient,
+  registry: Registry,
+  scrape: () => Promise<ScrapeFigures | null>,
+  publishBufferEvents: () => number,
+) {
   const registers = [registry];
   return {
     eventsPublished: new Counter({
@@ -81,6 +89,26 @@ export function createWebhooksMetrics({ Counter, Gauge, Histogram }: PromClient,
       help: 'Events that could not be recorded or queued from @EmitsWebhook or the listener (logged, not thrown).',
       labelNames: ['event_type'] as const,
       registers,
+    }),
+    publishRetries: new Counter({
+      name: WEBHOOKS_METRIC_NAMES.publishRetries,
+      help: 'Failed attempts to store an event of @EmitsWebhook or the listener, kept in the publish buffer to try again (the database did not answer).',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
+    publishDropped: new Counter({
+      name: WEBHOOKS_METRIC_NAMES.publishDropped,
+      help: 'Events of @EmitsWebhook or the listener refused because the publish buffer was full (publishBuffer.maxEvents).',
+      labelNames: ['event_type'] as const,
+      registers,
+    }),
+    publishBufferEvents: new Gauge({
+      name: WEBHOOKS_METRIC_NAMES.publishBufferEvents,
+      help: 'Events of @EmitsWebhook or the listener waiting in this process to be stored (being stored, or waiting for the database).',
+      registers,
+      collect() {
+        this.set(publishBufferEvents());
+      },
     }),
     postponements: new Counter({
       name: WEBHOOKS_METRIC_NAMES.postponements,

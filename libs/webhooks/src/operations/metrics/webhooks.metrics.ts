@@ -4,9 +4,10 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { MetricsRegistry } from '../../options/webhooks-options.interface';
 import { loadOptionalPeer } from '../../common/optional-peer';
-import { answerWithin } from '../answer-within';
+import { answerWithin } from '../../common/answer-within';
 import { OperationsQueries } from '../operations.queries';
-import { WebhookActivity, type AttemptActivity, type WebhookActivityEvents } from '../webhook-activity';
+import { PublishBuffer } from '../../publishing/publish-buffer';
+import { WebhookActivity, type AttemptActivity, type WebhookActivityEvents } from '../../common/webhook-activity';
 import { createWebhooksMetrics, WEBHOOKS_METRIC_NAMES, type PromClient, type ScrapeFigures, type WebhooksMetricSet } from './webhooks-metrics.definitions';
 import { statusClass } from './status-class';
 
@@ -33,6 +34,7 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly activity: WebhookActivity,
     private readonly queries: OperationsQueries,
+    private readonly publishBuffer: PublishBuffer,
   ) {}
 
   /** Where the metrics are registered: the host's registry, or the library's own. */
@@ -55,7 +57,7 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
     if (!this.options.metrics) return;
     const promClient = await loadOptionalPeer<PromClient>('prom-client', 'The `metrics` option (Prometheus metrics)');
     const registry = (this.options.metrics.registry as Registry | undefined) ?? new promClient.Registry();
-    const metrics = createWebhooksMetrics(promClient, registry, () => this.scrape());
+    const metrics = createWebhooksMetrics(promClient, registry, () => this.scrape(), () => this.publishBuffer.state().pending);
     this.registered = registry;
     this.instruments = metrics;
     this.observe('published', (event) => {
@@ -64,6 +66,8 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
     });
     this.observe('attempted', (attempt) => this.recordAttempt(metrics, attempt));
     this.observe('publishFailed', (failure) => metrics.publishFailures.inc({ event_type: failure.type }));
+    this.observe('publishRetried', (retry) => metrics.publishRetries.inc({ event_type: retry.type }));
+    this.observe('publishDropped', (dropped) => metrics.publishDropped.inc({ event_type: dropped.type }));
     this.observe('postponed', (postponed) => metrics.postponements.inc({ reason: postponed.reason }));
   }
 

@@ -29,6 +29,10 @@ export interface WebhookActivityEvents {
   published: [EventPublishedActivity];
   attempted: [AttemptActivity];
   publishFailed: [{ type: string }];
+  /** An event could not be stored and waits in the publish buffer to be tried again. */
+  publishRetried: [{ type: string }];
+  /** An event was refused: the publish buffer was full. */
+  publishDropped: [{ type: string }];
   /** A delivery waited without an attempt: open circuit, rate limit or a busy (slow) endpoint. */
   postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' | 'endpoint-busy' }];
 }
