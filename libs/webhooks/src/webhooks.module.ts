@@ -69,7 +69,7 @@ const providers: Provider[] = [
 
 const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
-const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, WEBHOOKS_DATA_SOURCE];
+const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, WEBHOOKS_DATA_SOURCE];
 
 /**
  * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with

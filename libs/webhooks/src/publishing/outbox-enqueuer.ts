@@ -3,6 +3,7 @@ import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { DeliveryDispatcher, type DueDelivery } from '../dispatch/delivery-dispatcher';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
+import { answerWithin } from '../common/answer-within';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 
 const PENDING_KEY = Symbol.for('webhooks.outbox.pending');
@@ -35,27 +36,34 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
     this.dataSource.subscribers.push(this);
   }
 
-  async enqueueNow(due: readonly DueDelivery[]): Promise<void> {
+  /** Hands new deliveries to the dispatcher, waiting at most `enqueueTimeoutMs`; never throws. */
+  enqueueNow(due: readonly DueDelivery[]): Promise<void> {
+    return this.handOver(due, () => this.dispatcher.enqueue(due));
+  }
+
+  /**
+   * Hands over deliveries the dispatcher may already hold for later (manual retry, recovery),
+   * as `DeliveryDispatcher.requeue`, with the same bound as `enqueueNow`; never throws.
+   */
+  requeueNow(due: readonly DueDelivery[]): Promise<void> {
+    return this.handOver(due, () => this.dispatcher.requeue(due).then(() => undefined));
+  }
+
+  private async handOver(due: readonly DueDelivery[], work: () => Promise<void>): Promise<void> {
     if (due.length === 0) return;
     if (this.queueUnanswered) {
       // The queue did not answer last time: hand over without waiting; the first answer
       // clears the flag, and the reconciler queues whatever this call loses.
-      void this.dispatcher.enqueue(due).then(() => (this.queueUnanswered = false), () => undefined);
+      void work().then(() => (this.queueUnanswered = false), () => undefined);
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    // While Redis is unreachable its client holds commands until it reconnects: do not make
-    // the publisher wait for that; the reconciler queues what is still due.
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.options.enqueueTimeoutMs} ms`)), this.options.enqueueTimeoutMs);
-    });
     try {
-      await Promise.race([this.dispatcher.enqueue(due), timeout]);
+      // While Redis is unreachable its client holds commands until it reconnects: do not make
+      // the caller wait for that; the reconciler queues what is still due.
+      await answerWithin(work(), this.options.enqueueTimeoutMs);
     } catch (error) {
       this.queueUnanswered = true;
       this.logger.warn(`could not queue ${due.length} deliveries, they stay due in the database: ${(error as Error).message}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

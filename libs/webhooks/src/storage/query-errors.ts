@@ -34,3 +34,33 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isInvalidValue(error: unknown): boolean {
   return error instanceof QueryFailedError && INVALID_VALUE_CODES.has(driverCode(error) ?? '');
 }
+
+/** Codes of a database that cannot be reached or cannot serve now (network, shutdown, overload, lock). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01', // PostgreSQL: admin shutdown
+  '57P02', // PostgreSQL: crash shutdown
+  '57P03', // PostgreSQL: cannot connect now (starting up)
+  '53300', // PostgreSQL: too many connections
+  '08000', // PostgreSQL: connection exception (class 08)
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'SQLITE_BUSY',
+]);
+/** What drivers and pools say, without a code, when the connection is gone. */
+const UNAVAILABLE_MESSAGES = [/connection terminated/i, /timeout exceeded when trying to connect/i, /driver not connected/i, /connection is not established/i, /cannot enqueue .* after fatal error/i];
+
+/** The database cannot be reached, or cannot serve now: trying later may work. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code ?? (error instanceof QueryFailedError ? driverCode(error) : undefined);
+  return (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(error.message));
+}

@@ -142,8 +142,25 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     );
   }
 
-  override pingQueueServer(): Promise<void> {
-    return this.queue.client.ping().then(() => undefined);
+  /**
+   * Whether Redis answers now. While the queue's client is disconnected it reconnects on its own
+   * backoff (up to 2 s between tries) and holds commands meanwhile, so a fresh connection asks
+   * instead: the first check after Redis is back says so.
+   */
+  override async pingQueueServer(): Promise<void> {
+    const client = this.queue.client;
+    if (client.status === 'ready') {
+      await client.ping();
+      return;
+    }
+    const probe = client.duplicate({ lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.ping();
+    } finally {
+      probe.disconnect();
+    }
   }
 
   override async queueCounts(): Promise<QueueCounts> {

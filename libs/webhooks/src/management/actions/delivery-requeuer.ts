@@ -4,7 +4,7 @@ import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsService } from '../endpoints.service';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
-import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
+import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 
 const RECOVER_BATCH = 500;
 
@@ -18,7 +18,7 @@ export class DeliveryRequeuer {
   constructor(
     private readonly scoped: TenantScopedQueries,
     private readonly endpoints: EndpointsService,
-    private readonly dispatcher: DeliveryDispatcher,
+    private readonly outbox: OutboxEnqueuer,
   ) {}
 
   /** Attempts one delivery again now, whatever its outcome so far (not while one runs). */
@@ -33,7 +33,7 @@ export class DeliveryRequeuer {
       .execute();
     if (result.affected !== 1) throw new ConflictException('delivery changed meanwhile, try again');
     // requeue, not enqueue: a retrying delivery already has a delayed Bull job, which is promoted.
-    await this.dispatcher.requeue([{ id: delivery.id, runAt: now }]);
+    await this.outbox.requeueNow([{ id: delivery.id, runAt: now }]);
     return { ...delivery, status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now };
   }
 
@@ -71,7 +71,7 @@ export class DeliveryRequeuer {
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
       .andWhere({ id: In(ids), status: DeliveryStatus.Failed })
       .execute();
-    await this.dispatcher.requeue(ids.map((id) => ({ id, runAt: now })));
+    await this.outbox.requeueNow(ids.map((id) => ({ id, runAt: now })));
     return changed.affected ?? ids.length;
   }
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryWorker } from '../../delivery/delivery.worker';
 import type { DeliveryStep, HoldReason } from '../../delivery/delivery-step';
-import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
+import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/endpoint.entity';
@@ -48,7 +48,7 @@ export class EndpointTester {
     @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly endpoints: EndpointsService,
     private readonly worker: DeliveryWorker,
-    private readonly dispatcher: DeliveryDispatcher,
+    private readonly outbox: OutboxEnqueuer,
   ) {}
 
   async test(tenantId: string, endpointId: string): Promise<EndpointTestResult> {
@@ -57,9 +57,9 @@ export class EndpointTester {
     const now = new Date();
     const delivery = await this.insertClaimed(tenantId, endpoint, now);
     const step = await this.worker.attemptClaimed({ delivery, endpoint }, now);
-    if (step.released.length > 0) await this.dispatcher.requeue(step.released);
+    if (step.released.length > 0) await this.outbox.requeueNow(step.released);
     // A failed or held test waits like any delivery: queue it for the time the worker chose.
-    if (step.kind === 'later') await this.dispatcher.enqueue([{ id: delivery.id, runAt: step.at }]);
+    if (step.kind === 'later') await this.outbox.enqueueNow([{ id: delivery.id, runAt: step.at }]);
     return { ...(await this.outcome(delivery.id, step)), deliveryId: delivery.id, eventId: delivery.eventId };
   }
 

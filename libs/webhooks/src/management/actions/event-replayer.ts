@@ -7,7 +7,7 @@ import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint
 import { WebhookEvent } from '../../storage/entities/event.entity';
 import { inTransaction } from '../../storage/transactions';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
-import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
+import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 
 /**
  * Sends an event again, as Svix's "resend" does: one new delivery for every endpoint that
@@ -20,7 +20,7 @@ export class EventReplayer {
   constructor(
     @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly scoped: TenantScopedQueries,
-    private readonly dispatcher: DeliveryDispatcher,
+    private readonly outbox: OutboxEnqueuer,
   ) {}
 
   async replay(tenantId: string, eventId: string): Promise<{ eventId: string; deliveryCount: number }> {
@@ -58,7 +58,7 @@ export class EventReplayer {
       if (deliveries.length > 0) await manager.insert(WebhookDelivery, deliveries);
       return ids;
     });
-    await this.dispatcher.enqueue(ids.map((id) => ({ id, runAt: now })));
+    await this.outbox.enqueueNow(ids.map((id) => ({ id, runAt: now })));
     return { eventId: event.id, deliveryCount: ids.length };
   }
 }

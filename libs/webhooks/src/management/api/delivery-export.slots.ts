@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
-import { RetryLaterException } from './retry-later.exception';
+import { RetryLaterException } from '../retry-later.exception';
 
 /** What a refused export is told to wait, in seconds: exports of a few thousand rows take about that. */
 export const EXPORT_RETRY_AFTER_SECONDS = 5;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadRequestException, ConflictException, NotFoundException } from '@nestjs/common';
 import { EntityNotFoundError, QueryFailedError } from 'typeorm';
+import { RetryLaterException } from '../retry-later.exception';
 import { toClientError } from './webhooks-api.exception-filter';
 
 const dbError = (code: string) => new QueryFailedError('SELECT 1 WHERE id = $1', ['secret-payload'], Object.assign(new Error('driver says no'), { code }));
@@ -35,8 +36,16 @@ describe('toClientError', () => {
     expect(toClientError(Object.assign(new Error('upstream'), { status: 502, expose: true }))).toBeNull();
   });
 
+  it('answers 503 with a Retry-After for a database out of reach', () => {
+    for (const unavailable of [dbError('08006'), dbError('57P01'), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), new Error('Connection terminated unexpectedly')]) {
+      const answer = toClientError(unavailable);
+      expect(answer).toBeInstanceOf(RetryLaterException);
+      expect({ status: answer?.getStatus(), retryAfter: (answer as RetryLaterException).retryAfterSeconds }).toEqual({ status: 503, retryAfter: 5 });
+    }
+  });
+
   it('leaves other errors to the 500 path, and never echoes the query parameters', () => {
-    expect(toClientError(dbError('08006'))).toBeNull();
+    expect(toClientError(dbError('42P01'))).toBeNull();
     expect(toClientError(new Error('boom'))).toBeNull();
     expect(JSON.stringify(toClientError(dbError('22P02'))?.getResponse())).not.toContain('secret-payload');
   });

@@ -10,12 +10,13 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { EntityNotFoundError, QueryFailedError } from 'typeorm';
-import { driverCode, isInvalidValue, isUniqueViolation } from '../../storage/query-errors';
-import { RetryLaterException } from './retry-later.exception';
+import { driverCode, isDatabaseUnavailable, isInvalidValue, isUniqueViolation } from '../../storage/query-errors';
+import { RetryLaterException } from '../retry-later.exception';
 
 /**
  * The HTTP answer for an error thrown under a management route, or null when the error is
- * unexpected (a 500 to log). Database errors a request can provoke become 400 or 409.
+ * unexpected (a 500 to log). Database errors a request can provoke become 400 or 409; a
+ * database that does not answer, 503 with `Retry-After`.
  */
 export function toClientError(exception: unknown): HttpException | null {
   if (exception instanceof HttpException) return exception;
@@ -23,6 +24,7 @@ export function toClientError(exception: unknown): HttpException | null {
   if (exception instanceof EntityNotFoundError) return new NotFoundException('not found');
   if (isInvalidValue(exception)) return new BadRequestException('a value in the request has an invalid format or size');
   if (isUniqueViolation(exception)) return new ConflictException('conflicts with an existing resource');
+  if (isDatabaseUnavailable(exception)) return RetryLaterException.unavailable('the database');
   return null;
 }
 

@@ -1,4 +1,5 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { RetryLaterException } from '../retry-later.exception';
 import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
 import { answerWithin } from '../../common/answer-within';
 import { WebhookDelivery } from '../../storage/entities/delivery.entity';
@@ -30,7 +31,7 @@ export class QueueStatusQueries {
     try {
       return await answerWithin(this.dispatcher.queueCounts(), REDIS_ANSWER_TIMEOUT_MS);
     } catch {
-      throw new ServiceUnavailableException('queue: Redis did not answer');
+      throw RetryLaterException.unavailable('the queue (Redis)');
     }
   }
 
