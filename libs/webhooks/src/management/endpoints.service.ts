@@ -125,6 +125,10 @@ export class EndpointsService {
     const next: Partial<WebhookEndpoint> = { ...changes, updatedAt: new Date() };
     if (changes.headers) next.headers = restoreRedactedValues(changes.headers, endpoint.headers);
     if (changes.url !== undefined) next.urlKey = endpointUrlKey(endpoint.tenantId, changes.url);
+    if (changes.url !== undefined && changes.url !== endpoint.url) {
+      // Another URL is another receiver: the old one's failures and open circuit say nothing about it.
+      Object.assign(next, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+    }
     if (changes.status === EndpointStatus.Active && endpoint.status !== EndpointStatus.Active) {
       // Re-enabling starts a fresh streak.
       Object.assign(next, { disabledReason: null, consecutiveFailures: 0, failingSince: null });
