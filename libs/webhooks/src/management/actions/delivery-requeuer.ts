@@ -1,22 +1,34 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, HttpException, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsService } from '../endpoints.service';
+import { FailedDeliveriesQueries, type DeliveryPosition } from '../queries/failed-deliveries.queries';
 import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
 import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 
 const RECOVER_BATCH = 500;
 
+/** Dead letters to recover: created since `since`, optionally one endpoint's or one type's. */
+export interface RecoverFilter {
+  since: Date;
+  endpointId?: string;
+  eventType?: string;
+}
+
+/** How one delivery of a retry of many went: queued again, or why not. */
+export type RetryOutcome = { deliveryId: string; status: DeliveryStatus; error: null } | { deliveryId: string; status: null; error: string };
+
 /**
- * Manual retry and endpoint recovery: both put deliveries back to `pending`, due now, and
- * hand them to the dispatcher. Attempt numbers continue (the history stays), so a delivery
- * whose schedule is used up gets one more attempt and is dead-lettered again if it fails.
+ * Manual retry and recovery: both put deliveries back to `pending`, due now, and hand them
+ * to the dispatcher. Attempt numbers continue (the history stays), so a delivery whose
+ * schedule is used up gets one more attempt and is dead-lettered again if it fails.
  */
 @Injectable()
 export class DeliveryRequeuer {
   constructor(
     private readonly scoped: TenantScopedQueries,
+    private readonly failed: FailedDeliveriesQueries,
     private readonly endpoints: EndpointsService,
     private readonly outbox: OutboxEnqueuer,
   ) {}
@@ -37,35 +49,53 @@ export class DeliveryRequeuer {
     return { ...delivery, status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now };
   }
 
-  /**
-   * Queues again the endpoint's dead-lettered deliveries created since `since` (up to now).
-   * Walks them once in creation order, so deliveries that fail again meanwhile are not
-   * picked up twice. Returns how many were queued.
-   */
+  /** `retry` for each delivery, one after the other; a refusal is that delivery's outcome, not an error. */
+  async retryEach(tenantId: string, deliveryIds: readonly string[]): Promise<RetryOutcome[]> {
+    const outcomes: RetryOutcome[] = [];
+    for (const deliveryId of deliveryIds) {
+      try {
+        outcomes.push({ deliveryId, status: (await this.retry(tenantId, deliveryId)).status, error: null });
+      } catch (error) {
+        if (!(error instanceof HttpException)) throw error;
+        outcomes.push({ deliveryId, status: null, error: error.message });
+      }
+    }
+    return outcomes;
+  }
+
+  /** Queues again the endpoint's dead-lettered deliveries created since `since` (up to now). */
   async recover(tenantId: string, endpointId: string, since: Date): Promise<number> {
     await this.endpoints.get(endpointId, { tenantId });
     await this.assertDeliverable(tenantId, endpointId);
-    const until = new Date();
-    let after: { createdAt: Date; id: string } | null = null;
+    return this.requeueFailed(tenantId, { since, until: new Date(), endpointId });
+  }
+
+  /**
+   * Queues again the tenant's dead letters created since `since` that the filter matches.
+   * Those whose endpoint was deleted or disabled since are left where they are: `skipped`.
+   */
+  async recoverMatching(tenantId: string, filter: RecoverFilter): Promise<{ count: number; skipped: number }> {
+    // Another tenant's endpoint answers 404, like one that does not exist.
+    if (filter.endpointId) await this.scoped.findOwned(WebhookEndpoint, tenantId, filter.endpointId, 'endpoint');
+    const matching = { ...filter, until: new Date() };
+    const skipped = await this.failed.countUndeliverable(tenantId, matching);
+    return { count: await this.requeueFailed(tenantId, matching), skipped };
+  }
+
+  private async requeueFailed(tenantId: string, filter: RecoverFilter & { until: Date }): Promise<number> {
+    let after: DeliveryPosition | null = null;
     let count = 0;
     for (;;) {
-      const query = this.scoped
-        .select(WebhookDelivery, 'd', tenantId)
-        .select(['d.id', 'd.createdAt'])
-        .andWhere('d.endpointId = :endpointId', { endpointId })
-        .andWhere('d.status = :failed', { failed: DeliveryStatus.Failed })
-        .andWhere('d.createdAt >= :since AND d.createdAt <= :until', { since, until });
-      if (after) query.andWhere('(d.createdAt > :afterCreatedAt OR (d.createdAt = :afterCreatedAt AND d.id > :afterId))', { afterCreatedAt: after.createdAt, afterId: after.id });
-      const batch = await query.orderBy('d.createdAt', 'ASC').addOrderBy('d.id', 'ASC').take(RECOVER_BATCH).getMany();
+      const batch = await this.failed.deliverableBatch(tenantId, filter, after, RECOVER_BATCH);
       if (batch.length === 0) break;
-      count += await this.requeueFailed(tenantId, batch.map((row) => row.id));
+      count += await this.requeueBatch(tenantId, batch.map((row) => row.id));
       if (batch.length < RECOVER_BATCH) break;
       after = batch[batch.length - 1];
     }
     return count;
   }
 
-  private async requeueFailed(tenantId: string, ids: string[]): Promise<number> {
+  private async requeueBatch(tenantId: string, ids: string[]): Promise<number> {
     const now = new Date();
     const changed = await this.scoped
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })

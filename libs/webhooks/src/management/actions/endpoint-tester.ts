@@ -1,9 +1,10 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryWorker } from '../../delivery/delivery.worker';
 import type { DeliveryStep, HoldReason } from '../../delivery/delivery-step';
+import { EventTypeCatalog } from '../../publishing/event-type.catalog';
 import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
@@ -22,9 +23,17 @@ export interface EndpointTestResult {
   durationMs: number;
   responseBody: string | null;
   error: string | null;
+  /** False when something held the endpoint: nothing was sent. */
+  sent: boolean;
+  heldBecause: HoldReason | null;
+  /** When the test delivery is attempted (again); null once it is finished. */
+  nextAttemptAt: Date | null;
+  eventType: string;
   deliveryId: string;
   eventId: string;
 }
+
+type AttemptOutcome = Pick<EndpointTestResult, 'succeeded' | 'status' | 'durationMs' | 'responseBody' | 'error' | 'sent' | 'heldBecause'>;
 
 const HOLD_EXPLANATIONS: Record<HoldReason, string> = {
   'endpoint-paused': 'the endpoint is paused',
@@ -34,9 +43,9 @@ const HOLD_EXPLANATIONS: Record<HoldReason, string> = {
 };
 
 /**
- * Sends a `webhook.test` event to one endpoint now and reports how it answered. The event
- * goes to that endpoint only (whatever it subscribes to), as a real delivery: signed like
- * any other, recorded, listed, and retried on failure like any other.
+ * Sends a `webhook.test` event (or the catalog's example of a type) to one endpoint now and
+ * reports how it answered. The event goes to that endpoint only (whatever it subscribes to),
+ * as a real delivery: signed like any other, recorded, listed, and retried on failure like any other.
  *
  * It answers within the endpoint's timeout (plus the time to read and write a few rows): when
  * something holds the endpoint (open circuit, rate limit, no free slot) nothing is sent and
@@ -49,18 +58,34 @@ export class EndpointTester {
     private readonly endpoints: EndpointsService,
     private readonly worker: DeliveryWorker,
     private readonly outbox: OutboxEnqueuer,
+    private readonly catalog: EventTypeCatalog,
   ) {}
 
-  async test(tenantId: string, endpointId: string): Promise<EndpointTestResult> {
+  /** `eventType`: a catalog type whose example is sent instead of the `webhook.test` event. */
+  async test(tenantId: string, endpointId: string, eventType?: string): Promise<EndpointTestResult> {
+    const event = this.testEvent(endpointId, eventType);
     const endpoint = await this.endpoints.get(endpointId, { tenantId });
     if (endpoint.status !== EndpointStatus.Active) throw new ConflictException(`the endpoint is ${endpoint.status}: enable it first`);
     const now = new Date();
-    const delivery = await this.insertClaimed(tenantId, endpoint, now);
+    const delivery = await this.insertClaimed(tenantId, endpoint, event, now);
     const step = await this.worker.attemptClaimed({ delivery, endpoint }, now);
     if (step.released.length > 0) await this.outbox.requeueNow(step.released);
     // A failed or held test waits like any delivery: queue it for the time the worker chose.
     if (step.kind === 'later') await this.outbox.enqueueNow([{ id: delivery.id, runAt: step.at }]);
-    return { ...(await this.outcome(delivery.id, step)), deliveryId: delivery.id, eventId: delivery.eventId };
+    return {
+      ...(await this.outcome(delivery.id, step)),
+      nextAttemptAt: step.kind === 'later' ? step.at : null,
+      eventType: event.type,
+      deliveryId: delivery.id,
+      eventId: delivery.eventId,
+    };
+  }
+
+  private testEvent(endpointId: string, eventType: string | undefined): { type: string; data: JsonValue } {
+    if (eventType === undefined) return { type: TEST_EVENT_TYPE, data: { endpointId, message: 'This is a test webhook.' } };
+    const definition = this.catalog.list().find((type) => type.name === eventType);
+    if (!definition) throw new BadRequestException(`eventType: "${eventType.slice(0, 255)}" is not in the event type catalog`);
+    return { type: definition.name, data: (definition.example ?? {}) as JsonValue };
   }
 
   /**
@@ -68,11 +93,10 @@ export class EndpointTester {
    * the worker's lease ends): a dispatcher polling for due deliveries cannot take it first,
    * so this call always makes the attempt itself and never has to wait for another worker.
    */
-  private async insertClaimed(tenantId: string, endpoint: WebhookEndpoint, now: Date): Promise<ClaimedDelivery> {
-    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: TEST_EVENT_TYPE, attemptCount: 0 };
+  private async insertClaimed(tenantId: string, endpoint: WebhookEndpoint, event: { type: string; data: JsonValue }, now: Date): Promise<ClaimedDelivery> {
+    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: event.type, attemptCount: 0 };
     await inTransaction(this.dataSource, async (manager) => {
-      const data = { endpointId: endpoint.id, message: 'This is a test webhook.' } as JsonValue;
-      await manager.insert(WebhookEvent, { id: delivery.eventId, type: TEST_EVENT_TYPE, tenantId, data, idempotencyKey: null, createdAt: now });
+      await manager.insert(WebhookEvent, { id: delivery.eventId, type: event.type, tenantId, data: event.data, idempotencyKey: null, createdAt: now });
       await manager.insert(WebhookDelivery, {
         ...delivery,
         status: DeliveryStatus.Delivering,
@@ -84,10 +108,10 @@ export class EndpointTester {
     return delivery;
   }
 
-  private async outcome(deliveryId: string, step: DeliveryStep): Promise<Omit<EndpointTestResult, 'deliveryId' | 'eventId'>> {
-    const notSent = (error: string) => ({ succeeded: false, status: null, durationMs: 0, responseBody: null, error });
+  private async outcome(deliveryId: string, step: DeliveryStep): Promise<AttemptOutcome> {
+    const notSent = (error: string, heldBecause: HoldReason | null = null) => ({ succeeded: false, status: null, durationMs: 0, responseBody: null, error, sent: false, heldBecause });
     if (step.kind === 'later' && step.heldBecause) {
-      return notSent(`not sent: ${HOLD_EXPLANATIONS[step.heldBecause]}; the test delivery waits until ${step.at.toISOString()}`);
+      return notSent(`not sent: ${HOLD_EXPLANATIONS[step.heldBecause]}; the test delivery waits until ${step.at.toISOString()}`, step.heldBecause);
     }
     const attempt = await this.dataSource.getRepository(WebhookAttempt).findOneBy({ deliveryId });
     if (!attempt) {
@@ -102,6 +126,8 @@ export class EndpointTester {
       durationMs: attempt.durationMs,
       responseBody: attempt.responseBody,
       error: attempt.error,
+      sent: true,
+      heldBecause: null,
     };
   }
 }

@@ -13,6 +13,9 @@ import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
 import { DashboardController } from '../../operations/dashboard/dashboard.controller';
 import { WebhooksPortal } from '../../operations/dashboard/webhooks-portal.service';
 import { DeliveryTimeseriesQueries } from '../queries/delivery-timeseries.queries';
+import { AttemptTimeseriesQueries } from '../queries/attempt-timeseries.queries';
+import { EndpointStatsQueries } from '../queries/endpoint-stats.queries';
+import { FailedDeliveriesQueries } from '../queries/failed-deliveries.queries';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { DeliveryExportSlots } from './delivery-export.slots';
 import { EndpointsController } from './controllers/endpoints.controller';
@@ -57,6 +60,9 @@ export class WebhooksApiModule {
         DeliveryExportSlots,
         DeliveryStatsQueries,
         DeliveryTimeseriesQueries,
+        AttemptTimeseriesQueries,
+        EndpointStatsQueries,
+        FailedDeliveriesQueries,
         QueueStatusQueries,
         DeliveryRequeuer,
         EventReplayer,

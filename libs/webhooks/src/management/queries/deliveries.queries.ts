@@ -4,11 +4,13 @@ import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { WebhookEvent } from '../../storage/entities/event.entity';
 import { readPage, type Page } from './keyset-page';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
 export interface DeliveryFilter {
   endpointId?: string;
+  eventId?: string;
   eventType?: string;
   status?: DeliveryStatus;
   /** Created at or after. */
@@ -20,6 +22,8 @@ export interface DeliveryFilter {
 export interface DeliveryWithAttempts {
   delivery: WebhookDelivery;
   attempts: WebhookAttempt[];
+  /** Its event; null once retention removed it. */
+  event: WebhookEvent | null;
 }
 
 export interface FailedDelivery {
@@ -39,6 +43,7 @@ export class DeliveriesQueries {
   filtered(tenantId: string, filter: DeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
     const query = this.scoped.select(WebhookDelivery, 'd', tenantId);
     if (filter.endpointId) query.andWhere('d.endpointId = :endpointId', { endpointId: filter.endpointId });
+    if (filter.eventId) query.andWhere('d.eventId = :eventId', { eventId: filter.eventId });
     if (filter.eventType) query.andWhere('d.eventType = :eventType', { eventType: filter.eventType });
     if (filter.status) query.andWhere('d.status = :status', { status: filter.status });
     if (filter.from) query.andWhere('d.createdAt >= :from', { from: filter.from });
@@ -50,10 +55,17 @@ export class DeliveriesQueries {
     return readPage(this.filtered(tenantId, filter), 'd', page);
   }
 
+  count(tenantId: string, filter: DeliveryFilter): Promise<number> {
+    return this.filtered(tenantId, filter).getCount();
+  }
+
   async detail(tenantId: string, id: string): Promise<DeliveryWithAttempts> {
     const delivery = await this.scoped.findOwned(WebhookDelivery, tenantId, id, 'delivery');
-    const attempts = await this.dataSource.getRepository(WebhookAttempt).find({ where: { deliveryId: delivery.id }, order: { number: 'ASC', startedAt: 'ASC' } });
-    return { delivery, attempts };
+    const [attempts, event] = await Promise.all([
+      this.dataSource.getRepository(WebhookAttempt).find({ where: { deliveryId: delivery.id }, order: { number: 'ASC', startedAt: 'ASC' } }),
+      this.scoped.select(WebhookEvent, 'e', tenantId).andWhere('e.id = :eventId', { eventId: delivery.eventId }).getOne(),
+    ]);
+    return { delivery, attempts, event };
   }
 
   /** The most recent dead letters, with the URL they were bound for. */

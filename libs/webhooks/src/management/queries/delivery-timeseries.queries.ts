@@ -3,6 +3,7 @@ import type { SelectQueryBuilder } from 'typeorm';
 import { WebhookAttempt } from '../../storage/entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import type { StatsWindow } from './delivery-stats.queries';
+import { bucketBounds, bucketCase } from './time-buckets';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
 export interface TimeseriesBucket {
@@ -28,7 +29,7 @@ export class DeliveryTimeseriesQueries {
 
   async compute(tenantId: string, window: StatsWindow, bucketCount: number): Promise<TimeseriesBucket[]> {
     const bounds = bucketBounds(window, bucketCount);
-    const bucketOf = this.bucketExpression(bounds);
+    const bucketOf = bucketCase('d.createdAt', bounds);
     const [deliveryRows, attemptRows] = await Promise.all([
       this.deliveries(tenantId, window)
         .select(bucketOf.sql, 'bucket')
@@ -65,18 +66,6 @@ export class DeliveryTimeseriesQueries {
     return buckets;
   }
 
-  /** `CASE WHEN createdAt < b1 THEN 0 … ELSE n-1 END`: rows are already limited to the window. */
-  private bucketExpression(bounds: Array<{ from: Date; to: Date }>): { sql: string; parameters: Record<string, Date> } {
-    const parameters: Record<string, Date> = {};
-    const branches = bounds.slice(0, -1).map(({ to }, index) => {
-      parameters[`bucketEnd${index}`] = to;
-      return `WHEN d.createdAt < :bucketEnd${index} THEN ${index}`;
-    });
-    // One bucket: a CASE still, since some databases refuse to group by a bare constant.
-    if (branches.length === 0) return { sql: 'CASE WHEN d.createdAt >= :windowFrom THEN 0 END', parameters };
-    return { sql: `CASE ${branches.join(' ')} ELSE ${bounds.length - 1} END`, parameters };
-  }
-
   /** Nearest rank within one bucket; the last bucket includes the window's end. */
   private async durationAtRank(tenantId: string, bucket: StatsWindow, inclusiveEnd: boolean, rank: number): Promise<number | null> {
     const query = this.scoped
@@ -106,14 +95,4 @@ export class DeliveryTimeseriesQueries {
   private attempts(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
     return this.deliveries(tenantId, window).innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id');
   }
-}
-
-/** `count` equal buckets covering the window, oldest first. */
-export function bucketBounds(window: StatsWindow, count: number): Array<{ from: Date; to: Date }> {
-  const start = window.from.getTime();
-  const width = (window.to.getTime() - start) / count;
-  return Array.from({ length: count }, (_, index) => ({
-    from: new Date(start + Math.round(index * width)),
-    to: index === count - 1 ? window.to : new Date(start + Math.round((index + 1) * width)),
-  }));
 }

@@ -2,17 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { RetryLaterException } from '../retry-later.exception';
 import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
 import { answerWithin } from '../../common/answer-within';
-import { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
+import { parseStoredDate } from './stored-date';
 import { TenantScopedQueries } from './tenant-scoped.queries';
+
+export interface Backlog {
+  due: number;
+  oldestDueAgeMs: number | null;
+  waiting: number;
+  retrying: number;
+  heldByCircuit: number;
+  heldByPause: number;
+  openCircuits: number;
+  nextAttemptAt: Date | null;
+}
 
 export interface QueueStatus {
   /** Bull's job counts; null in embedded mode. */
   queue: QueueCounts | null;
-  backlog: { due: number; oldestDueAgeMs: number | null };
+  backlog: Backlog;
 }
 
 const REDIS_ANSWER_TIMEOUT_MS = 3_000;
+const WAITING_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying];
 
 /** Bull's job counts (when Bull dispatches) and the tenant's backlog in the database. */
 @Injectable()
@@ -23,8 +37,8 @@ export class QueueStatusQueries {
   ) {}
 
   async status(tenantId: string, now: Date = new Date()): Promise<QueueStatus> {
-    const [queue, backlog] = await Promise.all([this.queueCounts(), this.backlog(tenantId, now)]);
-    return { queue, backlog };
+    const [queue, due, waiting, openCircuits] = await Promise.all([this.queueCounts(), this.due(tenantId, now), this.waiting(tenantId, now), this.openCircuits(tenantId, now)]);
+    return { queue, backlog: { ...due, ...waiting, openCircuits } };
   }
 
   private async queueCounts(): Promise<QueueStatus['queue']> {
@@ -35,7 +49,7 @@ export class QueueStatusQueries {
     }
   }
 
-  private async backlog(tenantId: string, now: Date): Promise<QueueStatus['backlog']> {
+  private async due(tenantId: string, now: Date): Promise<Pick<Backlog, 'due' | 'oldestDueAgeMs'>> {
     const row = await this.scoped
       .select(WebhookDelivery, 'd', tenantId)
       .select('COUNT(*)', 'due')
@@ -47,11 +61,33 @@ export class QueueStatusQueries {
     const oldest = parseStoredDate(row?.oldest);
     return { due, oldestDueAgeMs: due > 0 && oldest ? Math.max(0, now.getTime() - oldest.getTime()) : null };
   }
-}
 
-/** A raw MIN() over a timestamp: a Date (PostgreSQL, MySQL) or SQLite's UTC text. */
-function parseStoredDate(value: unknown): Date | null {
-  if (value instanceof Date) return value;
-  if (typeof value === 'string') return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
-  return null;
+  /**
+   * Everything still to send, with what holds it: one pass over the waiting deliveries (the
+   * `status, nextAttemptAt` index), joined to their endpoints.
+   */
+  private async waiting(tenantId: string, now: Date): Promise<Omit<Backlog, 'due' | 'oldestDueAgeMs' | 'openCircuits'>> {
+    const row = await this.scoped
+      .select(WebhookDelivery, 'd', tenantId)
+      .innerJoin(WebhookEndpoint, 'e', 'e.id = d.endpointId')
+      .select('COUNT(*)', 'waiting')
+      .addSelect('SUM(CASE WHEN d.status = :retryingStatus THEN 1 ELSE 0 END)', 'retrying')
+      .addSelect('SUM(CASE WHEN e.status <> :pausedStatus AND e.circuitOpenUntil > :now THEN 1 ELSE 0 END)', 'heldByCircuit')
+      .addSelect('SUM(CASE WHEN e.status = :pausedStatus THEN 1 ELSE 0 END)', 'heldByPause')
+      .addSelect('MIN(CASE WHEN d.nextAttemptAt > :now THEN d.nextAttemptAt END)', 'nextAttemptAt')
+      .andWhere('d.status IN (:...waitingStatuses)', { waitingStatuses: WAITING_STATUSES })
+      .setParameters({ retryingStatus: DeliveryStatus.Retrying, pausedStatus: EndpointStatus.Paused, now })
+      .getRawOne<{ waiting: unknown; retrying: unknown; heldByCircuit: unknown; heldByPause: unknown; nextAttemptAt: unknown }>();
+    return {
+      waiting: Number(row?.waiting ?? 0),
+      retrying: Number(row?.retrying ?? 0),
+      heldByCircuit: Number(row?.heldByCircuit ?? 0),
+      heldByPause: Number(row?.heldByPause ?? 0),
+      nextAttemptAt: parseStoredDate(row?.nextAttemptAt),
+    };
+  }
+
+  private openCircuits(tenantId: string, now: Date): Promise<number> {
+    return this.scoped.select(WebhookEndpoint, 'e', tenantId).andWhere('e.status = :active', { active: EndpointStatus.Active }).andWhere('e.circuitOpenUntil > :now', { now }).getCount();
+  }
 }

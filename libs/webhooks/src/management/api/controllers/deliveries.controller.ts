@@ -1,4 +1,4 @@
-import { Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Get, HttpCode, HttpStatus, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -12,22 +12,24 @@ import {
 import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
 import { DeliveriesQueries, type DeliveryFilter } from '../../queries/deliveries.queries';
 import { DeliveryExportReader } from '../../queries/delivery-export.reader';
+import { EndpointsQueries } from '../../queries/endpoints.queries';
+import { buildEnvelope } from '../../../delivery/webhook-request.builder';
+import { deliveryDetail, deliveryListItem } from '../delivery-views';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { deliveryExportStream, EXPORT_CONTENT_TYPES } from '../delivery-export.stream';
 import { DeliveryExportSlots } from '../delivery-export.slots';
 import {
-  AttemptDto,
   DeliveryDetailDto,
-  DeliveryDto,
   DeliveryFilterDto,
   DeliveryPageDto,
   ExportDeliveriesQueryDto,
   ListDeliveriesQueryDto,
   RequeuedDto,
 } from '../dto/delivery.dto';
-import { DEFAULT_PAGE_SIZE } from '../dto/page.dto';
+import { RecoverDeliveriesDto, RecoverDeliveriesResultDto, RetryDeliveriesDto, RetryDeliveriesResultDto } from '../dto/delivery-actions.dto';
+import { DEFAULT_PAGE_SIZE, wantsTotal } from '../dto/page.dto';
 import { optionalDate } from './optional-date';
 
 const ID = ApiParam({ name: 'id', format: 'uuid', description: 'Delivery id.' });
@@ -40,14 +42,45 @@ export class DeliveriesController {
     private readonly exportReader: DeliveryExportReader,
     private readonly exportSlots: DeliveryExportSlots,
     private readonly requeuer: DeliveryRequeuer,
+    private readonly endpoints: EndpointsQueries,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'List deliveries', description: 'Filter by endpoint, event type, status and creation time; newest first; at most 100 a page.' })
+  @ApiOperation({
+    summary: 'List deliveries',
+    description: "Filter by endpoint, event, event type, status and creation time; newest first; at most 100 a page. Each with its endpoint's URL and what holds it.",
+  })
   @ApiOkResponse({ type: DeliveryPageDto })
   async list(@ApiTenant() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<DeliveryPageDto> {
-    const page = await this.queries.list(tenantId, toFilter(query), { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor });
-    return { data: page.data.map((delivery) => DeliveryDto.from(delivery)), nextCursor: page.nextCursor };
+    const filter = toFilter(query);
+    const [page, total] = await Promise.all([
+      this.queries.list(tenantId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }),
+      wantsTotal(query) ? this.queries.count(tenantId, filter) : undefined,
+    ]);
+    const endpoints = await this.endpoints.byIds(tenantId, page.data.map((delivery) => delivery.endpointId));
+    return { data: page.data.map((delivery) => deliveryListItem(delivery, endpoints)), nextCursor: page.nextCursor, total };
+  }
+
+  @Post('retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Retry many deliveries now', description: 'As `POST /deliveries/:id/retry` for each; a refusal is that delivery\'s outcome, the others go ahead.' })
+  @ApiAcceptedResponse({ type: RetryDeliveriesResultDto })
+  async retryMany(@ApiTenant() tenantId: string, @Body() body: RetryDeliveriesDto): Promise<RetryDeliveriesResultDto> {
+    const data = await this.requeuer.retryEach(tenantId, body.deliveryIds);
+    const retried = data.filter((outcome) => outcome.error === null).length;
+    return { retried, refused: data.length - retried, data };
+  }
+
+  @Post('recover')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Re-send every failed delivery since a time',
+    description: 'Queues again the dead letters created since `since`, of every endpoint or one, of every event type or one. Those whose endpoint is deleted or disabled are skipped.',
+  })
+  @ApiAcceptedResponse({ type: RecoverDeliveriesResultDto })
+  @ApiNotFoundResponse({ description: 'No such endpoint for this tenant.' })
+  recover(@ApiTenant() tenantId: string, @Body() body: RecoverDeliveriesDto): Promise<RecoverDeliveriesResultDto> {
+    return this.requeuer.recoverMatching(tenantId, { since: new Date(body.since), endpointId: body.endpointId, eventType: body.eventType });
   }
 
   // Declared before ':id' so that "export" is not taken for an id.
@@ -65,11 +98,15 @@ export class DeliveriesController {
   @Get(':id')
   @ID
   @NOT_FOUND
-  @ApiOperation({ summary: 'Read a delivery', description: 'With every attempt: request headers, response status, headers and body, duration, error.' })
+  @ApiOperation({
+    summary: 'Read a delivery',
+    description: 'With the exact request body it sends and every attempt: request headers as signed, response status, headers and body, duration, error.',
+  })
   @ApiOkResponse({ type: DeliveryDetailDto })
   async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<DeliveryDetailDto> {
-    const { delivery, attempts } = await this.queries.detail(tenantId, id);
-    return { ...DeliveryDto.from(delivery), attempts: attempts.map((attempt) => AttemptDto.from(attempt)) };
+    const { delivery, attempts, event } = await this.queries.detail(tenantId, id);
+    const endpoints = await this.endpoints.byIds(tenantId, [delivery.endpointId]);
+    return deliveryDetail(delivery, attempts, event ? buildEnvelope(event) : null, endpoints);
   }
 
   @Post(':id/retry')
@@ -86,5 +123,5 @@ export class DeliveriesController {
 }
 
 function toFilter(query: DeliveryFilterDto): DeliveryFilter {
-  return { endpointId: query.endpointId, eventType: query.eventType, status: query.status, from: optionalDate(query.from), to: optionalDate(query.to) };
+  return { endpointId: query.endpointId, eventId: query.eventId, eventType: query.eventType, status: query.status, from: optionalDate(query.from), to: optionalDate(query.to) };
 }

@@ -14,13 +14,18 @@ import { EndpointTester } from '../../actions/endpoint-tester';
 import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
 import { EndpointsQueries } from '../../queries/endpoints.queries';
 import { DeliveryStatsQueries } from '../../queries/delivery-stats.queries';
+import { EndpointStatsQueries } from '../../queries/endpoint-stats.queries';
+import { successRates } from '../../queries/ratios';
+import { deliveryHoldOf } from '../../endpoint-health';
+import { DeliveryStatus } from '../../../storage/entities/delivery.entity';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { statsWindow } from './stats-window';
 import { definedOnly } from '../defined-only';
-import { DEFAULT_PAGE_SIZE } from '../dto/page.dto';
-import { CreateEndpointDto, ListEndpointsQueryDto, RecoverEndpointDto, RotateSecretDto, UpdateEndpointDto } from '../dto/endpoint-requests.dto';
+import { DEFAULT_PAGE_SIZE, wantsTotal } from '../dto/page.dto';
+import { CreateEndpointDto, ListEndpointsQueryDto, RecoverEndpointDto, RotateSecretDto, TestEndpointDto, UpdateEndpointDto } from '../dto/endpoint-requests.dto';
+import { EndpointStatsListDto, EndpointStatsQueryDto } from '../dto/endpoint-stats.dto';
 import { EndpointDto, EndpointPageDto, EndpointTestResultDto, EndpointWithSecretDto, RecoverResultDto } from '../dto/endpoint-responses.dto';
 import { DeliveryStatsDto, StatsQueryDto } from '../dto/stats.dto';
 
@@ -35,6 +40,7 @@ export class EndpointsController {
     private readonly tester: EndpointTester,
     private readonly requeuer: DeliveryRequeuer,
     private readonly stats: DeliveryStatsQueries,
+    private readonly rowStats: EndpointStatsQueries,
   ) {}
 
   @Post()
@@ -47,11 +53,37 @@ export class EndpointsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List endpoints', description: 'Newest first, cursor pagination; secrets masked.' })
+  @ApiOperation({ summary: 'List endpoints', description: 'Newest first, cursor pagination; secrets masked. `search` matches part of the URL or description.' })
   @ApiOkResponse({ type: EndpointPageDto })
   async list(@ApiTenant() tenantId: string, @Query() query: ListEndpointsQueryDto): Promise<EndpointPageDto> {
-    const page = await this.queries.list(tenantId, { status: query.status, eventType: query.eventType }, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor });
-    return { data: page.data.map((endpoint) => EndpointDto.from(endpoint)), nextCursor: page.nextCursor };
+    const filter = { status: query.status, eventType: query.eventType, search: query.search };
+    const [page, total] = await Promise.all([
+      this.queries.list(tenantId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }),
+      wantsTotal(query) ? this.queries.count(tenantId, filter) : undefined,
+    ]);
+    return { data: page.data.map((endpoint) => EndpointDto.from(endpoint)), nextCursor: page.nextCursor, total };
+  }
+
+  // Declared before ':id' so that "stats" is not taken for an id.
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Statistics of many endpoints at once',
+    description: 'For a page of the list: per endpoint, deliveries by status over the window, both success rates, what waits now and when it is next due. One request, two grouped reads.',
+  })
+  @ApiOkResponse({ type: EndpointStatsListDto })
+  async manyStats(@ApiTenant() tenantId: string, @Query() query: EndpointStatsQueryDto): Promise<EndpointStatsListDto> {
+    const window = statsWindow(query.hours);
+    const endpoints = await this.queries.byIds(tenantId, query.endpointIds);
+    const ids = query.endpointIds.filter((id, index, all) => endpoints.has(id) && all.indexOf(id) === index);
+    if (ids.length === 0) return { ...window, data: [] };
+    const [counts, waiting] = await Promise.all([this.rowStats.countsByEndpoint(tenantId, ids, window), this.rowStats.waitingByEndpoint(tenantId, ids)]);
+    const data = ids.map((endpointId) => {
+      const deliveries = counts.get(endpointId)!;
+      const now = waiting.get(endpointId)!;
+      const holds = deliveryHoldOf(DeliveryStatus.Retrying, endpoints.get(endpointId), window.to) !== null;
+      return { endpointId, deliveries: { ...deliveries, held: holds ? deliveries.pending + deliveries.retrying : 0 }, ...successRates(deliveries), ...now };
+    });
+    return { ...window, data };
   }
 
   @Get(':id')
@@ -103,12 +135,12 @@ export class EndpointsController {
   @ApiOperation({
     summary: 'Send a test event now',
     description:
-      'A `webhook.test` event to this endpoint only; answers how the endpoint responded, within its timeout. When its circuit, rate limit or a full slot holds the endpoint, nothing is sent and `error` says why and until when the test delivery waits.',
+      'A `webhook.test` event (or, with `eventType`, the catalog example of that type) to this endpoint only; answers how the endpoint responded, within its timeout. When its circuit, rate limit or a full slot holds the endpoint, nothing is sent (`sent: false`), `heldBecause` says why and `nextAttemptAt` until when the test delivery waits.',
   })
   @ApiOkResponse({ type: EndpointTestResultDto })
   @ApiConflictResponse({ description: 'The endpoint is disabled or paused.' })
-  test(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EndpointTestResultDto> {
-    return this.tester.test(tenantId, id);
+  test(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: TestEndpointDto): Promise<EndpointTestResultDto> {
+    return this.tester.test(tenantId, id, body?.eventType);
   }
 
   @Post(':id/recover')

@@ -3,12 +3,13 @@ import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, Api
 import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { WebhooksService } from '../../../publishing/webhooks.service';
 import { EventReplayer } from '../../actions/event-replayer';
-import { EventsQueries } from '../../queries/events.queries';
+import { EndpointsQueries } from '../../queries/endpoints.queries';
+import { EventsQueries, type EventFilter } from '../../queries/events.queries';
+import { deliveryListItem } from '../delivery-views';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
-import { DeliveryDto } from '../dto/delivery.dto';
-import { DEFAULT_PAGE_SIZE } from '../dto/page.dto';
+import { DEFAULT_PAGE_SIZE, wantsTotal } from '../dto/page.dto';
 import { EventDetailDto, EventDto, EventPageDto, ListEventsQueryDto, PublishEventDto, PublishResultDto, ReplayResultDto } from '../dto/event.dto';
 import { optionalDate } from './optional-date';
 
@@ -22,6 +23,7 @@ export class EventsController {
     private readonly catalog: EventTypeCatalog,
     private readonly queries: EventsQueries,
     private readonly replayer: EventReplayer,
+    private readonly endpoints: EndpointsQueries,
   ) {}
 
   @Post()
@@ -42,15 +44,19 @@ export class EventsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List events', description: 'Newest first, cursor pagination, without payloads.' })
+  @ApiOperation({
+    summary: 'List events',
+    description: 'Newest first, cursor pagination, without payloads, each with how its deliveries stand. Find one by `eventId` or by one of its deliveries (`deliveryId`).',
+  })
   @ApiOkResponse({ type: EventPageDto })
   async list(@ApiTenant() tenantId: string, @Query() query: ListEventsQueryDto): Promise<EventPageDto> {
-    const page = await this.queries.list(
-      tenantId,
-      { eventType: query.eventType, from: optionalDate(query.from), to: optionalDate(query.to) },
-      { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor },
-    );
-    return { data: page.data.map((event) => EventDto.from(event)), nextCursor: page.nextCursor };
+    const filter: EventFilter = { eventType: query.eventType, eventId: query.eventId, deliveryId: query.deliveryId, from: optionalDate(query.from), to: optionalDate(query.to) };
+    const [page, total] = await Promise.all([
+      this.queries.list(tenantId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }),
+      wantsTotal(query) ? this.queries.count(tenantId, filter) : undefined,
+    ]);
+    const summaries = await this.queries.summaries(tenantId, page.data.map((event) => event.id));
+    return { data: page.data.map((event) => ({ ...EventDto.from(event), deliveries: summaries.get(event.id)! })), nextCursor: page.nextCursor, total };
   }
 
   @Get(':id')
@@ -60,7 +66,8 @@ export class EventsController {
   @ApiOkResponse({ type: EventDetailDto })
   async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EventDetailDto> {
     const { event, deliveries } = await this.queries.detail(tenantId, id);
-    return { ...EventDto.from(event), data: event.data, deliveries: deliveries.map((delivery) => DeliveryDto.from(delivery)) };
+    const endpoints = await this.endpoints.byIds(tenantId, deliveries.map((delivery) => delivery.endpointId));
+    return { ...EventDto.from(event), data: event.data, deliveries: deliveries.map((delivery) => deliveryListItem(delivery, endpoints)) };
   }
 
   @Post(':id/replay')

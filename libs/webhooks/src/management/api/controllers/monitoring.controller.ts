@@ -4,6 +4,7 @@ import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { DeliveriesQueries } from '../../queries/deliveries.queries';
 import { DeliveryStatsQueries } from '../../queries/delivery-stats.queries';
 import { DeliveryTimeseriesQueries } from '../../queries/delivery-timeseries.queries';
+import { AttemptTimeseriesQueries } from '../../queries/attempt-timeseries.queries';
 import { EndpointsService } from '../../endpoints.service';
 import { QueueStatusQueries } from '../../queries/queue-status.queries';
 import { ApiTenant } from '../api-tenant.decorator';
@@ -25,6 +26,7 @@ export class MonitoringController {
     private readonly queue: QueueStatusQueries,
     private readonly timeseries: DeliveryTimeseriesQueries,
     private readonly endpoints: EndpointsService,
+    private readonly attemptTimeseries: AttemptTimeseriesQueries,
   ) {}
 
   @Get('event-types')
@@ -47,15 +49,18 @@ export class MonitoringController {
   @Get('stats/timeseries')
   @ApiOperation({
     summary: 'Statistics over time',
-    description: 'The last `hours` hours cut into `buckets` equal buckets (by delivery creation time): succeeded, failed, success rate, attempts, latency p50/p95. For charts.',
+    description:
+      'The last `hours` hours cut into `buckets` equal buckets: succeeded, failed, success rate, attempts, latency p50/p95. By delivery creation time, or with `by=attempt` by the time attempts were made, with status codes and event types per bucket. For charts.',
   })
   @ApiOkResponse({ type: TimeseriesDto })
   async statisticsOverTime(@ApiTenant() tenantId: string, @Query() query: TimeseriesQueryDto): Promise<TimeseriesDto> {
     // Another tenant's endpoint answers 404, like one that does not exist.
     if (query.endpointId) await this.endpoints.get(query.endpointId, { tenantId });
     const window = { ...statsWindow(query.hours), endpointId: query.endpointId };
-    const data = await this.timeseries.compute(tenantId, window, query.buckets ?? DEFAULT_TIMESERIES_BUCKETS);
-    return { from: window.from, to: window.to, endpointId: query.endpointId ?? null, data };
+    const buckets = query.buckets ?? DEFAULT_TIMESERIES_BUCKETS;
+    const by = query.by ?? 'created';
+    const data = by === 'attempt' ? await this.attemptTimeseries.compute(tenantId, window, buckets) : await this.timeseries.compute(tenantId, window, buckets);
+    return { from: window.from, to: window.to, endpointId: query.endpointId ?? null, by, data };
   }
 
   @Get('failures')

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { DeliveryStatus, type WebhookDelivery } from '../../../storage/entities/delivery.entity';
 import type { WebhookAttempt } from '../../../storage/entities/attempt.entity';
+import type { DeliveryHold } from '../../endpoint-health';
 import { PageInfoDto, PageQueryDto } from './page.dto';
 import { DateRangeQueryDto } from './date-range.dto';
 
@@ -12,6 +13,11 @@ export class DeliveryFilterDto extends DateRangeQueryDto {
   @IsOptional()
   @IsUUID()
   endpointId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The deliveries of one event.' })
+  @IsOptional()
+  @IsUUID()
+  eventId?: string;
 
   @ApiPropertyOptional({ example: 'invoice.paid', description: 'Exact event type.' })
   @IsOptional()
@@ -141,14 +147,30 @@ export class AttemptDto {
   }
 }
 
-export class DeliveryDetailDto extends DeliveryDto {
+/** A delivery as lists show it: with where it goes and what holds it. */
+export class DeliveryListItemDto extends DeliveryDto {
+  @ApiProperty({ type: String, nullable: true, description: 'URL of its endpoint (deleted endpoints included); null when the endpoint row is gone.' })
+  endpointUrl: string | null;
+
+  @ApiProperty({
+    enum: ['circuit-open', 'endpoint-paused'],
+    nullable: true,
+    description: 'A pending or retrying delivery its endpoint holds now: behind an open circuit (until the endpoint\'s `circuitOpenUntil`), or paused.',
+  })
+  heldBecause: DeliveryHold | null;
+}
+
+export class DeliveryDetailDto extends DeliveryListItemDto {
+  @ApiProperty({ type: String, nullable: true, description: 'The exact body every attempt sends (and signs): the JSON envelope of the event. Null once retention removed the event.' })
+  requestBody: string | null;
+
   @ApiProperty({ type: [AttemptDto], description: 'Every attempt, first to last.' })
   attempts: AttemptDto[];
 }
 
 export class DeliveryPageDto extends PageInfoDto {
-  @ApiProperty({ type: [DeliveryDto] })
-  data: DeliveryDto[];
+  @ApiProperty({ type: [DeliveryListItemDto] })
+  data: DeliveryListItemDto[];
 }
 
 export class FailureDto extends DeliveryDto {

@@ -105,6 +105,12 @@ export class UpdateEndpointDto extends EndpointSettingsDto {
 }
 
 export class ListEndpointsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Part of the URL or of the description (any case), or the endpoint id.', example: 'billing' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  search?: string;
+
   @ApiPropertyOptional({ description: 'Only endpoints that would receive this event type.', example: 'invoice.paid' })
   @IsOptional()
   @IsString()
@@ -132,6 +138,17 @@ export class RotateSecretDto {
   @IsOptional()
   @IsString()
   secret?: string;
+}
+
+export class TestEndpointDto {
+  @ApiPropertyOptional({
+    example: 'invoice.paid',
+    description: "A catalog type: its example `data` is sent (an empty object when it has none). Default `webhook.test`.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  eventType?: string;
 }
 
 export class RecoverEndpointDto {

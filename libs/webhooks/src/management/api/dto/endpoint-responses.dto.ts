@@ -1,4 +1,6 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
+import type { HoldReason } from '../../../delivery/delivery-step';
+import { endpointHealthOf, type EndpointHealthState } from '../../endpoint-health';
 import { maskWebhookSecret } from '../../../delivery/signing/webhook-secret';
 import { redactCredentialHeaders } from '../../../storage/secrets/credential-headers';
 import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../delivery/signing/signing-secret';
@@ -13,6 +15,25 @@ export class PreviousSecretDto {
 
   @ApiProperty({ format: 'date-time', description: 'Stops signing at this time.' })
   expiresAt: string;
+}
+
+const HEALTH_STATES: EndpointHealthState[] = ['healthy', 'failing', 'circuit-open', 'circuit-probing', 'paused', 'disabled'];
+const HOLD_REASONS: HoldReason[] = ['circuit-open', 'rate-limited', 'endpoint-busy', 'endpoint-paused'];
+
+export class EndpointHealthDto {
+  @ApiProperty({
+    enum: HEALTH_STATES,
+    description:
+      '`disabled` and `paused`: by status; `circuit-open`: deliveries wait until `circuitOpenUntil`; `circuit-probing`: that time passed, the next delivery probes; `failing`: the last attempts failed; `healthy` otherwise.',
+  })
+  state: EndpointHealthState;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it is disabled.' })
+  reason: string | null;
+
+  @ApiProperty() consecutiveFailures: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) failingSince: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) circuitOpenUntil: Date | null;
 }
 
 /** An endpoint as every answer shows it: secrets masked. */
@@ -79,6 +100,9 @@ export class EndpointDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Circuit breaker: deliveries wait until then; null when closed.' })
   circuitOpenUntil: Date | null;
 
+  @ApiProperty({ type: EndpointHealthDto, description: 'Its health at the time of the answer, read from the fields above.' })
+  health: EndpointHealthDto;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
 
@@ -108,6 +132,7 @@ export class EndpointDto {
       consecutiveFailures: endpoint.consecutiveFailures,
       failingSince: endpoint.failingSince,
       circuitOpenUntil: endpoint.circuitOpenUntil,
+      health: endpointHealthOf(endpoint, now),
       createdAt: endpoint.createdAt,
       updatedAt: endpoint.updatedAt,
     };
@@ -149,7 +174,19 @@ export class EndpointTestResultDto {
   @ApiProperty({ type: String, nullable: true })
   error: string | null;
 
-  @ApiProperty({ format: 'uuid', description: 'The `webhook.test` delivery, listed with the others.' })
+  @ApiProperty({ description: 'False when the endpoint held the test (see `heldBecause`): nothing was sent.' })
+  sent: boolean;
+
+  @ApiProperty({ enum: HOLD_REASONS, nullable: true, description: 'What held the test: the circuit, the rate limit, a full slot.' })
+  heldBecause: HoldReason | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the test delivery is attempted (again): after a hold or a failure; null once finished.' })
+  nextAttemptAt: Date | null;
+
+  @ApiProperty({ example: 'webhook.test', description: '`webhook.test`, or the catalog type whose example was sent.' })
+  eventType: string;
+
+  @ApiProperty({ format: 'uuid', description: 'The test delivery, listed with the others.' })
   deliveryId: string;
 
   @ApiProperty({ format: 'uuid' })

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { WebhookEvent } from '../../../storage/entities/event.entity';
 import type { JsonValue } from '../../../storage/entities/column-types';
-import { DeliveryDto } from './delivery.dto';
+import { DeliveryListItemDto } from './delivery.dto';
 import { PageInfoDto, PageQueryDto } from './page.dto';
 import { DateRangeQueryDto } from './date-range.dto';
 
@@ -33,6 +33,16 @@ export class ListEventsQueryDto extends IntersectionType(PageQueryDto, DateRange
   @IsString()
   @MaxLength(255)
   eventType?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'This event only (the `webhook-id` receivers see).' })
+  @IsOptional()
+  @IsUUID()
+  eventId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The event of this delivery (the `x-webhook-delivery` receivers see).' })
+  @IsOptional()
+  @IsUUID()
+  deliveryId?: string;
 }
 
 /** An event without its payload, as lists show it. */
@@ -54,17 +64,29 @@ export class EventDto {
   }
 }
 
+export class DeliverySummaryDto {
+  @ApiProperty() total: number;
+  @ApiProperty() succeeded: number;
+  @ApiProperty() failed: number;
+  @ApiProperty({ description: 'Pending, delivering or retrying.' }) waiting: number;
+}
+
+export class EventListItemDto extends EventDto {
+  @ApiProperty({ type: DeliverySummaryDto, description: 'How its deliveries stand, replays included.' })
+  deliveries: DeliverySummaryDto;
+}
+
 export class EventDetailDto extends EventDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   data: JsonValue;
 
-  @ApiProperty({ type: [DeliveryDto], description: 'One per endpoint it was sent to, replays included, newest first.' })
-  deliveries: DeliveryDto[];
+  @ApiProperty({ type: [DeliveryListItemDto], description: 'One per endpoint it was sent to, replays included, newest first.' })
+  deliveries: DeliveryListItemDto[];
 }
 
 export class EventPageDto extends PageInfoDto {
-  @ApiProperty({ type: [EventDto] })
-  data: EventDto[];
+  @ApiProperty({ type: [EventListItemDto] })
+  data: EventListItemDto[];
 }
 
 export class ReplayResultDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBooleanString, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -20,10 +20,23 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(512)
   cursor?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'false', description: 'Also answer `total`, how many items the filters match on every page (one more count query).' })
+  @IsOptional()
+  @IsBooleanString()
+  includeTotal?: string;
+}
+
+/** Whether the client asked for `total`. */
+export function wantsTotal(query: PageQueryDto): boolean {
+  return query.includeTotal === 'true' || query.includeTotal === '1';
 }
 
 /** The part every page answer shares. */
 export class PageInfoDto {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
   nextCursor: string | null;
+
+  @ApiPropertyOptional({ description: 'With `includeTotal=true`: how many items match the filters, on every page.' })
+  total?: number;
 }

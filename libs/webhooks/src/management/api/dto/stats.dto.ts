@@ -22,6 +22,9 @@ export class DeliveryCountsDto {
   @ApiProperty() succeeded: number;
   @ApiProperty() failed: number;
   @ApiProperty() cancelled: number;
+
+  @ApiProperty({ description: 'Of the pending and retrying ones, those their endpoint holds now: circuit open, or paused.' })
+  held: number;
 }
 
 export class LatencyDto {
@@ -40,9 +43,13 @@ export class EventTypeStatsDto {
   @ApiProperty() total: number;
   @ApiProperty() succeeded: number;
   @ApiProperty() failed: number;
+  @ApiProperty() retrying: number;
 
   @ApiProperty({ type: Number, nullable: true, description: 'succeeded / (succeeded + failed).' })
   successRate: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'succeeded / (succeeded + failed + retrying).' })
+  successRateIncludingRetrying: number | null;
 }
 
 export class StatusCodeStatsDto {
@@ -65,6 +72,13 @@ export class DeliveryStatsDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'succeeded / (succeeded + failed), 4 decimals; null when none finished.' })
   successRate: number | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'succeeded / (succeeded + failed + retrying), 4 decimals: deliveries waiting for another attempt, or held behind an open circuit, count as not delivered.',
+  })
+  successRateIncludingRetrying: number | null;
 
   @ApiProperty({ description: 'Attempts made for the deliveries of the window.' })
   attempts: number;
@@ -97,6 +111,24 @@ export class BacklogDto {
 
   @ApiProperty({ type: Number, nullable: true, description: 'How long the oldest of them has been due, in ms.' })
   oldestDueAgeMs: number | null;
+
+  @ApiProperty({ description: 'Every pending or retrying delivery of the tenant, due or not.' })
+  waiting: number;
+
+  @ApiProperty({ description: 'Of those, the retrying ones (an attempt failed, or their endpoint held them).' })
+  retrying: number;
+
+  @ApiProperty({ description: 'Waiting deliveries held behind their endpoint\'s open circuit.' })
+  heldByCircuit: number;
+
+  @ApiProperty({ description: 'Waiting deliveries to paused endpoints.' })
+  heldByPause: number;
+
+  @ApiProperty({ description: "The tenant's endpoints whose circuit is open now." })
+  openCircuits: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The earliest attempt planned after now.' })
+  nextAttemptAt: Date | null;
 }
 
 export class QueueStatusDto {
