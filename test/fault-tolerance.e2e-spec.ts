@@ -110,7 +110,7 @@ describe('faults: Redis outage, killed workers, a publisher dying after commit (
       queuePrefix,
       concurrency: 16,
       timeoutMs: 2_000,
-      claimLeaseMarginMs: 1_000,
+      leaseMs: 1_000,
       reconcileIntervalMs: 500,
       reconcileGraceMs: 500,
       queueSettings: { lockDuration: 2_000, stalledInterval: 1_000 },

@@ -32,6 +32,7 @@ const FAMILIES: Record<string, 'counter' | 'gauge' | 'histogram'> = {
   webhooks_publish_retries_total: 'counter',
   webhooks_publish_dropped_total: 'counter',
   webhooks_publish_buffer_events: 'gauge',
+  webhooks_stale_writes_total: 'counter',
   webhooks_postponements_total: 'counter',
   webhooks_backlog_due_deliveries: 'gauge',
   webhooks_backlog_oldest_due_age_seconds: 'gauge',

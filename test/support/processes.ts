@@ -5,10 +5,12 @@ import type { WebhooksModuleOptions } from 'nestjs-webhooks';
 const FIXTURE = join(process.cwd(), 'dist/test-fixtures/test/fixtures/webhooks-process.js');
 
 export interface WebhooksProcessConfig {
-  mode: 'worker' | 'publish-in-transaction';
+  mode: 'worker' | 'api' | 'publish-in-transaction';
   databaseUrl: string;
   databaseType?: 'postgres' | 'mariadb';
   typeormMigrationsRun?: boolean;
+  /** `api` mode: the HTTP port. */
+  port?: number;
   webhooks: WebhooksModuleOptions;
   count?: number;
   tenantId?: string;

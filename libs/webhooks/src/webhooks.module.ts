@@ -20,7 +20,8 @@ import { PublishFailureCounter } from './publishing/publish-failure.counter';
 import { WebhooksService } from './publishing/webhooks.service';
 import { WEBHOOK_ENTITIES } from './storage/entities';
 import { WEBHOOKS_DATA_SOURCE, webhooksDataSourceProvider } from './storage/data-source.provider';
-import { DeliveriesRepository } from './storage/repositories/deliveries.repository';
+import { STORAGE_PROVIDERS } from './storage/storage.providers';
+import { DeliveriesRepository } from './storage/deliveries/deliveries.repository';
 import { RetentionCleaner } from './storage/retention/retention-cleaner';
 import { SecretEncryptionInstaller } from './storage/secrets/secret-encryption.installer';
 import { EndpointSecretsReencryptor } from './storage/secrets/endpoint-secrets.reencryptor';
@@ -53,7 +54,7 @@ const providers: Provider[] = [
   PublishFailureCounter,
   DecoratedMethodsPublisher,
   DomainEventListener,
-  DeliveriesRepository,
+  ...STORAGE_PROVIDERS,
   RetentionCleaner,
   DeliveryReconciler,
   DeliveryWorker,
@@ -69,7 +70,7 @@ const providers: Provider[] = [
 
 const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
-const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, WEBHOOKS_DATA_SOURCE];
+const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, DeliveriesRepository, WEBHOOKS_DATA_SOURCE];
 
 /**
  * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with

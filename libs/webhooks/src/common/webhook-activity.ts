@@ -33,6 +33,8 @@ export interface WebhookActivityEvents {
   publishRetried: [{ type: string }];
   /** An event was refused: the publish buffer was full. */
   publishDropped: [{ type: string }];
+  /** A worker's write about a delivery changed nothing: its lease had passed to another worker. */
+  staleWrite: [{ deliveryId: string }];
   /** A delivery waited without an attempt: open circuit, rate limit or a busy (slow) endpoint. */
   postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' | 'endpoint-busy' }];
 }

@@ -6,7 +6,8 @@ import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { DeliveriesRepository, type Claim, type ClaimedDelivery, type DeliveryTransition } from '../storage/repositories/deliveries.repository';
+import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
+import type { Claim, ClaimedDelivery, DeliveryTransition } from '../storage/deliveries/delivery-records';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -33,7 +34,7 @@ export interface DeliveryDeadLetteredNotification {
   lastError: string | null;
 }
 
-/** Longest per-endpoint timeout accepted; the claim lease must outlast any attempt. */
+/** Longest per-endpoint timeout accepted. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
 
@@ -59,24 +60,26 @@ export class DeliveryWorker {
 
   async attempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
-    const claim = await this.deliveries.claim(deliveryId, now, this.leaseEnd(now, this.options.timeoutMs));
+    const claim = await this.deliveries.claim(deliveryId, now);
     return claim ? this.attemptClaimed(claim, now) : this.stepForUnclaimed(deliveryId);
   }
 
   /**
-   * Attempts a delivery its caller holds already: stored as `delivering` until `leaseFor`,
-   * so that no dispatcher takes it meanwhile (the endpoint tester's deliveries).
+   * Attempts a delivery this process holds: claimed by `attempt`, or stored already claimed
+   * by its caller (the endpoint tester's) and held with `DeliveriesRepository.hold`. Whatever
+   * happens, the lease is no longer renewed once this returns.
    */
-  async attemptClaimed({ delivery, endpoint }: Claim, now: Date): Promise<DeliveryStep> {
+  async attemptClaimed(claim: Claim, now: Date): Promise<DeliveryStep> {
+    try {
+      return await this.attemptHeld(claim, now);
+    } finally {
+      this.deliveries.release(claim.delivery);
+    }
+  }
+
+  private async attemptHeld({ delivery, endpoint }: Claim, now: Date): Promise<DeliveryStep> {
     const event = await this.deliveries.findEvent(delivery.eventId);
-    if (!event) {
-      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Failed, 'event no longer exists', now);
-      return DONE;
-    }
-    // The lease must outlast this attempt: extend it for an endpoint with a longer timeout.
-    if (endpoint?.timeoutMs && endpoint.timeoutMs > this.options.timeoutMs) {
-      await this.deliveries.extendLease(delivery.id, this.leaseEnd(now, endpoint.timeoutMs));
-    }
+    if (!event) return this.finishWithoutAttempt(delivery, DeliveryStatus.Failed, 'event no longer exists', now);
     const held = await this.holdForEndpoint(delivery, endpoint, now);
     if (held) return held;
     const sent = await this.send(delivery, event, endpoint!, now);
@@ -85,7 +88,9 @@ export class DeliveryWorker {
     const finishedAt = new Date();
     const verdict = judgeAttempt(result, finishedAt);
     const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);
-    await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt);
+    if (!(await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt))) {
+      return this.lostLease(delivery, 'its attempt');
+    }
     this.logger.debug(`delivery ${delivery.id} attempt ${delivery.attemptCount + 1}: ${result.status ?? result.error} → ${transition.status}`);
     this.activity.emit('attempted', {
       deliveryId: delivery.id,
@@ -115,13 +120,24 @@ export class DeliveryWorker {
     return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt, released } : { kind: 'done', released };
   }
 
-  /** The end of a claim taken at `now` on a delivery to `endpoint`: the attempt's timeout plus the lease margin. */
-  leaseFor(endpoint: WebhookEndpoint, now: Date): Date {
-    return this.leaseEnd(now, Math.max(endpoint.timeoutMs ?? 0, this.options.timeoutMs));
+  /**
+   * This worker's lease ran out and another worker claimed the delivery since (this one was
+   * presumed dead: a pause longer than `leaseMs`): its write changed nothing, the other worker
+   * owns the delivery now.
+   */
+  private lostLease(delivery: ClaimedDelivery, what: string): DeliveryStep {
+    this.activity.emit('staleWrite', { deliveryId: delivery.id });
+    this.logger.warn(`delivery ${delivery.id}: the lease was lost to another worker, ${what} was not recorded`);
+    return DONE;
   }
 
-  private leaseEnd(now: Date, timeoutMs: number): Date {
-    return new Date(now.getTime() + timeoutMs + this.options.claimLeaseMarginMs);
+  private async finishWithoutAttempt(delivery: ClaimedDelivery, status: DeliveryStatus.Failed | DeliveryStatus.Cancelled, reason: string, now: Date): Promise<DeliveryStep> {
+    return (await this.deliveries.finishWithoutAttempt(delivery, status, reason, now)) ? DONE : this.lostLease(delivery, `its end (${reason})`);
+  }
+
+  /** Puts the delivery back until `at` (`step`), unless the lease was lost. */
+  private async postpone(delivery: ClaimedDelivery, at: Date, now: Date, step: DeliveryStep): Promise<DeliveryStep> {
+    return (await this.deliveries.postpone(delivery, at, now)) ? step : this.lostLease(delivery, 'its postponement');
   }
 
   /** Someone else holds it, it is not due yet, or it is finished. */
@@ -133,19 +149,12 @@ export class DeliveryWorker {
 
   /** Deliveries to deleted, disabled or paused endpoints are not attempted. */
   private async holdForEndpoint(delivery: ClaimedDelivery, endpoint: WebhookEndpoint | null, now: Date): Promise<DeliveryStep | null> {
-    if (!endpoint || endpoint.deletedAt) {
-      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Cancelled, 'endpoint deleted', now);
-      return DONE;
-    }
-    if (endpoint.status === EndpointStatus.Disabled) {
-      // Failed rather than cancelled, so that recovering the endpoint later sends them.
-      await this.deliveries.finishWithoutAttempt(delivery.id, DeliveryStatus.Failed, 'endpoint disabled', now);
-      return DONE;
-    }
+    if (!endpoint || endpoint.deletedAt) return this.finishWithoutAttempt(delivery, DeliveryStatus.Cancelled, 'endpoint deleted', now);
+    // Failed rather than cancelled, so that recovering the endpoint later sends them.
+    if (endpoint.status === EndpointStatus.Disabled) return this.finishWithoutAttempt(delivery, DeliveryStatus.Failed, 'endpoint disabled', now);
     if (endpoint.status === EndpointStatus.Paused) {
       const at = new Date(now.getTime() + PAUSED_ENDPOINT_RECHECK_MS);
-      await this.deliveries.postpone(delivery.id, at, now);
-      return later(at, 'endpoint-paused');
+      return this.postpone(delivery, at, now, later(at, 'endpoint-paused'));
     }
     return null;
   }
@@ -165,8 +174,7 @@ export class DeliveryWorker {
     const slot = await this.slots.take(endpoint.id, this.options.endpointConcurrency, timeoutMs);
     if (slot.kind === 'wait') {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'endpoint-busy' });
-      await this.deliveries.postpone(delivery.id, slot.until, now);
-      return { kind: 'held', step: later(slot.until, 'endpoint-busy') };
+      return { kind: 'held', step: await this.postpone(delivery, slot.until, now, later(slot.until, 'endpoint-busy')) };
     }
     try {
       const held = await this.holdForTraffic(delivery, endpoint, now);
@@ -191,17 +199,15 @@ export class DeliveryWorker {
     const gate = await this.health.gate(endpoint, now);
     if (gate.kind === 'wait') {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'circuit-open' });
-      const parked = await this.deliveries.postponeWhileCircuitOpen(delivery.id, endpoint.id, gate.until, now);
-      const at = parked ? gate.until : now;
-      if (!parked) await this.deliveries.postpone(delivery.id, at, now);
-      return later(at, 'circuit-open');
+      if (await this.deliveries.postponeWhileCircuitOpen(delivery, endpoint.id, gate.until, now)) return later(gate.until, 'circuit-open');
+      // The circuit closed meanwhile (or the lease was lost): due again now.
+      return this.postpone(delivery, now, now, later(now, 'circuit-open'));
     }
     if (!endpoint.rateLimitPerSecond) return null;
     const rate = await this.rateLimiter.reserve(endpoint.id, endpoint.rateLimitPerSecond, now);
     if (rate.kind === 'go') return null;
     this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'rate-limited' });
-    await this.deliveries.postpone(delivery.id, rate.until, now);
-    return later(rate.until, 'rate-limited');
+    return this.postpone(delivery, rate.until, now, later(rate.until, 'rate-limited'));
   }
 
   private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {

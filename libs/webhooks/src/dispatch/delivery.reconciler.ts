@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
-import { And, DataSource, Equal, In, LessThanOrEqual, MoreThan, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import { WebhookDelivery } from '../storage/entities/delivery.entity';
-import { ATTEMPTABLE_STATUSES } from '../storage/repositories/deliveries.repository';
+import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
+import type { DuePosition } from '../storage/deliveries/deliveries.store';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { PeriodicTask } from '../common/periodic-task';
 
@@ -23,11 +21,11 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger('Webhooks');
   private readonly task = new PeriodicTask<number>('reconcile', this.logger);
   /** Where the next pass resumes, in (nextAttemptAt, id) order; null: from the oldest. */
-  private resumeAfter: { nextAttemptAt: Date; id: string } | null = null;
+  private resumeAfter: DuePosition | null = null;
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesRepository,
     private readonly dispatcher: DeliveryDispatcher,
   ) {}
 
@@ -57,35 +55,17 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
     let moved = 0;
     let quietPages = 0;
     while (quietPages < QUIET_PAGES) {
-      const due = await this.dueAfter(this.resumeAfter, dueBefore);
-      const movedNow = due.length === 0 ? 0 : await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt ?? now })));
+      const due = await this.deliveries.dueAfter(this.resumeAfter, dueBefore, BATCH);
+      const movedNow = due.length === 0 ? 0 : await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt })));
       moved += movedNow;
       quietPages = movedNow === 0 ? quietPages + 1 : 0;
       if (due.length < BATCH) {
         this.resumeAfter = null; // the end: the next pass starts from the oldest again
         break;
       }
-      const last = due[due.length - 1];
-      this.resumeAfter = { nextAttemptAt: last.nextAttemptAt!, id: last.id };
+      this.resumeAfter = due[due.length - 1];
     }
     if (moved > 0) this.logger.log(`reconciler queued ${moved} due deliveries`);
     return moved;
-  }
-
-  /** The next page of due deliveries; find operators, so each database gets its own time format. */
-  private dueAfter(after: { nextAttemptAt: Date; id: string } | null, dueBefore: Date): Promise<Array<Pick<WebhookDelivery, 'id' | 'nextAttemptAt'>>> {
-    const status = In(ATTEMPTABLE_STATUSES);
-    const where: FindOptionsWhere<WebhookDelivery>[] = after
-      ? [
-          { status, nextAttemptAt: And(MoreThan(after.nextAttemptAt), LessThanOrEqual(dueBefore)) },
-          { status, nextAttemptAt: Equal(after.nextAttemptAt), id: MoreThan(after.id) },
-        ]
-      : [{ status, nextAttemptAt: LessThanOrEqual(dueBefore) }];
-    return this.dataSource.getRepository(WebhookDelivery).find({
-      select: { id: true, nextAttemptAt: true },
-      where,
-      order: { nextAttemptAt: 'ASC', id: 'ASC' },
-      take: BATCH,
-    });
   }
 }

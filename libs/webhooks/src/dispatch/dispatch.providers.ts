@@ -1,13 +1,12 @@
 import { Logger, type Provider } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { DataSource } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryWorker } from '../delivery/delivery.worker';
 import { RateLimiter } from '../delivery/rate-limit/rate-limiter';
 import { InMemoryRateLimiter } from '../delivery/rate-limit/in-memory-rate-limiter';
 import { RedisRateLimiter } from '../delivery/rate-limit/redis-rate-limiter';
-import { WEBHOOKS_DATA_SOURCE } from '../storage/data-source.provider';
+import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { createDeliveryQueue } from './bull/bull-queue';
 import { BullDeliveryDispatcher, type DeliverJobData } from './bull/bull-delivery.dispatcher';
@@ -36,8 +35,8 @@ export const DISPATCH_PROVIDERS: Provider[] = [
   },
   {
     provide: DeliveryDispatcher,
-    inject: [RESOLVED_WEBHOOKS_OPTIONS, DELIVERY_QUEUE, WEBHOOKS_DATA_SOURCE, DeliveryWorker],
-    useFactory: (options: ResolvedWebhooksOptions, queue: Queue<DeliverJobData> | null, dataSource: DataSource, worker: DeliveryWorker): DeliveryDispatcher =>
-      queue ? new BullDeliveryDispatcher(queue, options, worker) : new EmbeddedDeliveryDispatcher(options, dataSource, worker),
+    inject: [RESOLVED_WEBHOOKS_OPTIONS, DELIVERY_QUEUE, DeliveriesRepository, DeliveryWorker],
+    useFactory: (options: ResolvedWebhooksOptions, queue: Queue<DeliverJobData> | null, deliveries: DeliveriesRepository, worker: DeliveryWorker): DeliveryDispatcher =>
+      queue ? new BullDeliveryDispatcher(queue, options, worker) : new EmbeddedDeliveryDispatcher(options, deliveries, worker),
   },
 ];

@@ -30,8 +30,8 @@ export interface ResolvedWebhooksOptions {
   concurrency: number;
   endpointConcurrency: number;
   pollIntervalMs: number;
-  queueSettings: WebhooksModuleOptions['queueSettings'];
-  claimLeaseMarginMs: number;
+  queueSettings: NonNullable<WebhooksModuleOptions['queueSettings']>;
+  leaseMs: number;
   enqueueTimeoutMs: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
@@ -76,8 +76,8 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     concurrency: options.concurrency ?? 16,
     endpointConcurrency: options.endpointConcurrency ?? Math.ceil((options.concurrency ?? 16) / 2),
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
-    queueSettings: options.queueSettings,
-    claimLeaseMarginMs: options.claimLeaseMarginMs ?? 30 * SECOND,
+    queueSettings: { lockDuration: 10 * SECOND, stalledInterval: 5 * SECOND, maxStalledCount: 100, ...options.queueSettings },
+    leaseMs: options.leaseMs ?? 10 * SECOND,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2 * SECOND,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 30 * SECOND,
     reconcileGraceMs: options.reconcileGraceMs ?? 10 * SECOND,

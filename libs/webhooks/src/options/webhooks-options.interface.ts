@@ -164,15 +164,17 @@ export interface WebhooksModuleOptions {
   /** A delivery due for longer than this (ms) without being attempted counts as lost. Default 10 000. */
   reconcileGraceMs?: number;
   /**
-   * Bull settings of the delivery queue, e.g. `lockDuration` and `stalledInterval` (how soon
-   * the jobs of a worker that died are taken over). Backoff strategies are the library's.
+   * Bull settings of the delivery queue. The library's defaults let a live worker take over
+   * the jobs of a dead one within about 15 s: `lockDuration` 10 000, `stalledInterval` 5 000,
+   * `maxStalledCount` 100. Backoff strategies are the library's.
    */
   queueSettings?: DeliveryQueueSettings;
   /**
-   * A worker holds a delivery for its request timeout plus this margin (ms); past it, the
-   * worker is presumed dead and another one may attempt the delivery. Default 30 000.
+   * A worker holds a delivery it attempts under a lease of this many ms, which it renews (every
+   * third of it) while the attempt runs; a worker that stops renewing (it died) loses the
+   * delivery when the lease ends, and another one attempts it. Default 10 000.
    */
-  claimLeaseMarginMs?: number;
+  leaseMs?: number;
   /**
    * Longest wait for the queue when handing it new deliveries, in ms. Past it, publish
    * returns anyway and the reconciler queues them once Redis answers. Default 2 000.

@@ -1,20 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, type EntityManager, type FindOptionsWhere } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../storage/query-errors';
+import { EventsStore, type StoredEvent } from '../storage/events/events.store';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { DueDelivery } from '../dispatch/delivery-dispatcher';
-import { WebhookDelivery } from '../storage/entities/delivery.entity';
-import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
-import { WebhookEvent } from '../storage/entities/event.entity';
 import { OutboxEnqueuer } from './outbox-enqueuer';
 import { WebhookActivity } from '../common/webhook-activity';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
-import { inTransaction } from '../storage/transactions';
-import { insertEventWithDeliveries, insertsEventAtomically } from '../storage/repositories/event-insert';
 
 export interface PublishOptions {
   /** Only this tenant's endpoints receive the event. Absent: endpoints without a tenant. */
@@ -28,7 +23,8 @@ export interface PublishOptions {
   eventId?: string;
   /**
    * The caller's `EntityManager` inside a transaction: the event and its deliveries are written
-   * in that transaction and queued only after it commits (transactional outbox).
+   * in that transaction and queued only after it commits (transactional outbox). A manager
+   * outside a transaction is refused: its writes would not wait for anything.
    */
   manager?: EntityManager;
 }
@@ -48,7 +44,7 @@ export interface PublishResult {
 export class WebhooksService {
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly events: EventsStore,
     private readonly outbox: OutboxEnqueuer,
     private readonly activity: WebhookActivity,
   ) {}
@@ -62,7 +58,7 @@ export class WebhooksService {
     this.assertPublishable(type, data, options);
     const tenantId = options.tenantId ?? null;
     const eventId = options.eventId ?? randomUUID();
-    const write = (manager: EntityManager) => this.store(manager, eventId, type, data, tenantId, options.idempotencyKey ?? null);
+    const write = (manager?: EntityManager) => this.store(manager, eventId, type, data, tenantId, options.idempotencyKey ?? null);
 
     if (options.manager) {
       const { result, due } = await write(options.manager);
@@ -70,17 +66,14 @@ export class WebhooksService {
       return this.reportPublished(result, type, tenantId);
     }
     try {
-      // One statement needs no transaction of its own (and two round trips fewer).
-      const { result, due } = insertsEventAtomically(this.dataSource.manager) ? await write(this.dataSource.manager) : await inTransaction(this.dataSource, write);
+      const { result, due } = await write();
       await this.outbox.enqueueNow(due);
       return this.reportPublished(result, type, tenantId);
     } catch (error) {
       if (isUniqueViolation(error)) {
         // A concurrent publish with the same key, or an earlier one with the same id, won the unique index: a duplicate.
-        const existing = options.idempotencyKey
-          ? await this.findByIdempotencyKey(this.dataSource.manager, tenantId, options.idempotencyKey)
-          : await this.findExisting(this.dataSource.manager, { id: eventId });
-        if (existing) return existing;
+        const existing = options.idempotencyKey ? await this.events.findByIdempotencyKey(tenantId, options.idempotencyKey) : await this.events.findById(eventId);
+        if (existing) return duplicateOf(existing);
       }
       throw error;
     }
@@ -94,7 +87,7 @@ export class WebhooksService {
   }
 
   private async store(
-    manager: EntityManager,
+    manager: EntityManager | undefined,
     eventId: string,
     type: string,
     data: unknown,
@@ -102,36 +95,23 @@ export class WebhooksService {
     idempotencyKey: string | null,
   ): Promise<{ result: PublishResult; due: DueDelivery[] }> {
     if (idempotencyKey) {
-      const existing = await this.findByIdempotencyKey(manager, tenantId, idempotencyKey);
-      if (existing) return { result: existing, due: [] };
+      const existing = await this.events.findByIdempotencyKey(tenantId, idempotencyKey, manager);
+      if (existing) return { result: duplicateOf(existing), due: [] };
     }
     const now = new Date();
-    const endpoints = await manager.find(WebhookEndpoint, {
-      select: { id: true, eventTypes: true },
-      where: { tenantId: tenantId ?? IsNull(), status: EndpointStatus.Active },
-    });
-    const deliveries = endpoints
+    const deliveries = (await this.events.subscribedEndpoints(tenantId, manager))
       .filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, type))
       .map((endpoint) => ({ id: randomUUID(), endpointId: endpoint.id }));
     // An event without data (a void method) carries an empty object.
-    const event = { id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now };
-    await insertEventWithDeliveries(manager, event, deliveries);
+    await this.events.insert({ id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now }, deliveries, manager);
     const due = deliveries.map((delivery) => ({ id: delivery.id, runAt: now }));
     return { result: { eventId, deliveryCount: deliveries.length, duplicate: false }, due };
   }
 
-  private findByIdempotencyKey(manager: EntityManager, tenantId: string | null, idempotencyKey: string): Promise<PublishResult | null> {
-    return this.findExisting(manager, { tenantId: tenantId ?? IsNull(), idempotencyKey });
-  }
-
-  private async findExisting(manager: EntityManager, where: FindOptionsWhere<WebhookEvent>): Promise<PublishResult | null> {
-    const event = await manager.findOne(WebhookEvent, { select: { id: true }, where });
-    if (!event) return null;
-    const deliveryCount = await manager.count(WebhookDelivery, { where: { eventId: event.id } });
-    return { eventId: event.id, deliveryCount, duplicate: true };
-  }
-
   private assertPublishable(type: string, data: unknown, options: PublishOptions): void {
+    if (options.manager && !options.manager.queryRunner?.isTransactionActive) {
+      throw new Error('publish: `manager` is not in a transaction; pass the EntityManager your transaction callback receives (or none)');
+    }
     if (!isValidEventType(type)) {
       throw new InvalidWebhookEventError(`type must be dot-separated words (e.g. "invoice.paid"), at most ${MAX_EVENT_TYPE_LENGTH} characters`);
     }
@@ -153,4 +133,8 @@ export class WebhooksService {
       throw new WebhookPayloadTooLargeError(`data is ${size} bytes, more than the ${this.options.maxPayloadBytes} bytes allowed`);
     }
   }
+}
+
+function duplicateOf(stored: StoredEvent): PublishResult {
+  return { ...stored, duplicate: true };
 }

@@ -1,9 +1,7 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { In, LessThanOrEqual, Not, type DataSource } from 'typeorm';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
-import { WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
+import type { DeliveriesRepository } from '../../storage/deliveries/deliveries.repository';
 import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
 
 /**
@@ -23,7 +21,7 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
 
   constructor(
     private readonly options: ResolvedWebhooksOptions,
-    private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
   ) {
     super();
@@ -63,18 +61,8 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
   private async takeDue(): Promise<number> {
     const room = this.options.concurrency - this.inFlight.size;
     if (room <= 0) return 0;
-    const now = new Date();
-    const due = await this.dataSource.getRepository(WebhookDelivery).find({
-      select: { id: true },
-      where: {
-        status: In(ATTEMPTABLE_STATUSES),
-        nextAttemptAt: LessThanOrEqual(now),
-        ...(this.inFlight.size > 0 ? { id: Not(In([...this.inFlight.keys()])) } : {}),
-      },
-      order: { nextAttemptAt: 'ASC' },
-      take: room,
-    });
-    for (const { id } of due) this.inFlight.set(id, this.attempt(id));
+    const due = await this.deliveries.dueNow(new Date(), [...this.inFlight.keys()], room);
+    for (const id of due) this.inFlight.set(id, this.attempt(id));
     return due.length;
   }
 

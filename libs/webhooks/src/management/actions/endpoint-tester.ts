@@ -12,7 +12,8 @@ import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/end
 import { WebhookEvent } from '../../storage/entities/event.entity';
 import { inTransaction } from '../../storage/transactions';
 import type { JsonValue } from '../../storage/entities/column-types';
-import type { ClaimedDelivery } from '../../storage/repositories/deliveries.repository';
+import type { ClaimedDelivery } from '../../storage/deliveries/delivery-records';
+import { DeliveriesRepository } from '../../storage/deliveries/deliveries.repository';
 import { EndpointsService } from '../endpoints.service';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
@@ -59,6 +60,7 @@ export class EndpointTester {
     private readonly worker: DeliveryWorker,
     private readonly outbox: OutboxEnqueuer,
     private readonly catalog: EventTypeCatalog,
+    private readonly deliveries: DeliveriesRepository,
   ) {}
 
   /** `eventType`: a catalog type whose example is sent instead of the `webhook.test` event. */
@@ -94,17 +96,19 @@ export class EndpointTester {
    * so this call always makes the attempt itself and never has to wait for another worker.
    */
   private async insertClaimed(tenantId: string, endpoint: WebhookEndpoint, event: { type: string; data: JsonValue }, now: Date): Promise<ClaimedDelivery> {
-    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: event.type, attemptCount: 0 };
+    const lease = this.deliveries.newLease(now);
+    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: event.type, attemptCount: 0, leaseToken: lease.token };
     await inTransaction(this.dataSource, async (manager) => {
       await manager.insert(WebhookEvent, { id: delivery.eventId, type: event.type, tenantId, data: event.data, idempotencyKey: null, createdAt: now });
       await manager.insert(WebhookDelivery, {
         ...delivery,
         status: DeliveryStatus.Delivering,
-        nextAttemptAt: this.worker.leaseFor(endpoint, now),
+        nextAttemptAt: lease.until,
         createdAt: now,
         updatedAt: now,
       });
     });
+    this.deliveries.hold(delivery);
     return delivery;
   }
 

@@ -4,7 +4,7 @@ import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-di
 import { answerWithin } from '../../common/answer-within';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import { ATTEMPTABLE_STATUSES } from '../../storage/repositories/deliveries.repository';
+import { ATTEMPTABLE_STATUSES } from '../../storage/deliveries/delivery-records';
 import { parseStoredDate } from './stored-date';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 

@@ -23,6 +23,7 @@ export const WEBHOOKS_METRIC_NAMES = {
   publishDropped: 'webhooks_publish_dropped_total',
   publishBufferEvents: 'webhooks_publish_buffer_events',
   postponements: 'webhooks_postponements_total',
+  staleWrites: 'webhooks_stale_writes_total',
   backlogDue: 'webhooks_backlog_due_deliveries',
   backlogOldestDueAge: 'webhooks_backlog_oldest_due_age_seconds',
   endpoints: 'webhooks_endpoints',
@@ -114,6 +115,11 @@ export function createWebhooksMetrics(
       name: WEBHOOKS_METRIC_NAMES.postponements,
       help: 'Times a due delivery was put back without an attempt, by reason (circuit-open, rate-limited, endpoint-busy).',
       labelNames: ['reason'] as const,
+      registers,
+    }),
+    staleWrites: new Counter({
+      name: WEBHOOKS_METRIC_NAMES.staleWrites,
+      help: 'Writes of a worker about a delivery that changed nothing because its lease had passed to another worker (it was presumed dead).',
       registers,
     }),
     backlogDue: new Gauge({

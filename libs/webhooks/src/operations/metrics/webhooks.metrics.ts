@@ -68,6 +68,7 @@ export class WebhooksMetrics implements OnModuleInit, OnModuleDestroy {
     this.observe('publishFailed', (failure) => metrics.publishFailures.inc({ event_type: failure.type }));
     this.observe('publishRetried', (retry) => metrics.publishRetries.inc({ event_type: retry.type }));
     this.observe('publishDropped', (dropped) => metrics.publishDropped.inc({ event_type: dropped.type }));
+    this.observe('staleWrite', () => metrics.staleWrites.inc());
     this.observe('postponed', (postponed) => metrics.postponements.inc({ reason: postponed.reason }));
   }
 

@@ -76,4 +76,12 @@ export class WebhookDelivery {
 
   @TimestampColumn()
   updatedAt: Date;
+
+  /**
+   * The fencing token of the last claim: a worker's writes after its claim apply only while the
+   * delivery still carries its token (a worker whose lease ran out and another took over
+   * changes nothing). Null until the first claim.
+   */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  leaseToken?: string | null;
 }

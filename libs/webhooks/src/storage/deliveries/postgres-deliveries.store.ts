@@ -1,0 +1,110 @@
+import { DeliveryStatus } from '../entities/delivery.entity';
+import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type AttemptRow, type ClaimedDelivery, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
+import { PortableDeliveriesStore } from './portable-deliveries.store';
+
+/*
+ * PostgreSQL: the hot path's statements written by hand (TypeORM's query building and result
+ * mapping was the largest share of the worker's time), each one round trip for a whole batch;
+ * the other statements are the portable ones.
+ */
+
+/** The deliveries of a batch and their tokens, as two arrays a statement unnests into pairs. */
+const HELD = `unnest($1::uuid[], $2::varchar[]) AS held (id, token)`;
+const heldParameters = (held: readonly HeldDelivery[]) => [held.map((delivery) => delivery.id), held.map((delivery) => delivery.leaseToken)];
+
+export class PostgresDeliveriesStore extends PortableDeliveriesStore {
+  /** One statement claims the due ones of the batch and returns what their attempts need. */
+  override async claim(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedDelivery[]> {
+    const rows = await this.updateReturning<Omit<ClaimedDelivery, 'leaseToken'>>(
+      `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
+       WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
+       RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`,
+      [[...new Set(ids)], DeliveryStatus.Delivering, lease.until, now, ATTEMPTABLE_STATUSES, lease.token],
+    );
+    return rows.map((row) => ({ ...row, leaseToken: lease.token }));
+  }
+
+  override async renewLeases(held: readonly HeldDelivery[], until: Date): Promise<string[]> {
+    if (held.length === 0) return [];
+    const renewed = await this.updateReturning<{ id: string }>(
+      `UPDATE "webhook_deliveries" AS d SET "nextAttemptAt" = $3 FROM ${HELD}
+       WHERE d."id" = held.id AND d."leaseToken" = held.token AND d."status" = 'delivering' RETURNING d."id"`,
+      [...heldParameters(held), until],
+    );
+    return lost(held, renewed);
+  }
+
+  /**
+   * The group's new state on the deliveries still held, and their attempts, in one statement:
+   * the update in a CTE says which deliveries it changed, the attempt insert takes only theirs.
+   */
+  override async recordAttempts({ held, attempts, changes }: AttemptGroup): Promise<string[]> {
+    if (held.length === 0) return [];
+    const column = <K extends keyof AttemptRow>(key: K) => attempts.map((attempt) => attempt[key]);
+    const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+    const parameters: unknown[] = [
+      ...heldParameters(held),
+      column('id'),
+      column('deliveryId'),
+      column('number'),
+      column('startedAt'),
+      column('durationMs'),
+      attempts.map((attempt) => json(attempt.requestHeaders)),
+      column('responseStatus'),
+      attempts.map((attempt) => json(attempt.responseHeaders)),
+      column('responseBody'),
+      column('error'),
+    ];
+    const assignments = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => {
+        parameters.push(value);
+        return `"${name}" = $${parameters.length}`;
+      });
+    const recorded: Array<{ id: string }> = await this.dataSource.query(
+      `WITH fenced AS (
+         UPDATE "webhook_deliveries" AS d SET ${assignments.join(', ')} FROM ${HELD}
+         WHERE d."id" = held.id AND d."leaseToken" = held.token
+         RETURNING d."id"
+       ), attempt AS (
+         INSERT INTO "webhook_attempts"
+           ("id", "deliveryId", "number", "startedAt", "durationMs", "requestHeaders", "responseStatus", "responseHeaders", "responseBody", "error")
+         SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::timestamp(3)[], $7::int[], $8::json[], $9::int[], $10::json[], $11::text[], $12::varchar[])
+           AS row (id, "deliveryId", number, "startedAt", "durationMs", "requestHeaders", "responseStatus", "responseHeaders", "responseBody", error)
+         WHERE row."deliveryId" IN (SELECT id FROM fenced)
+         ON CONFLICT ("id") DO NOTHING
+       )
+       SELECT id FROM fenced`,
+      parameters,
+    );
+    return lost(held, recorded);
+  }
+
+  override async postpone({ held, until, now, behindCircuitOf }: PostponeGroup): Promise<string[]> {
+    if (held.length === 0) return [];
+    const circuit = behindCircuitOf === null ? '' : `AND EXISTS (SELECT 1 FROM "webhook_endpoints" WHERE "id" = $5 AND "circuitOpenUntil" IS NOT NULL)`;
+    const postponed = await this.updateReturning<{ id: string }>(
+      `UPDATE "webhook_deliveries" AS d SET "status" = 'retrying', "nextAttemptAt" = $3, "updatedAt" = $4 FROM ${HELD}
+       WHERE d."id" = held.id AND d."leaseToken" = held.token ${circuit}
+       RETURNING d."id"`,
+      [...heldParameters(held), until, now, ...(behindCircuitOf === null ? [] : [behindCircuitOf])],
+    );
+    return lost(held, postponed);
+  }
+
+  /** The rows an UPDATE … RETURNING returned (TypeORM's plain result of an UPDATE is [rows, count]). */
+  private async updateReturning<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(sql, parameters, true)).records as Row[];
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** The held deliveries a statement did not return. */
+function lost(held: readonly HeldDelivery[], returned: ReadonlyArray<{ id: string }>): string[] {
+  const changed = new Set(returned.map((row) => row.id));
+  return held.filter((delivery) => !changed.has(delivery.id)).map((delivery) => delivery.id);
+}

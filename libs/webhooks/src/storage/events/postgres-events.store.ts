@@ -1,0 +1,34 @@
+import type { EntityManager } from 'typeorm';
+import { EventsStore, type NewDelivery, type NewEvent } from './events.store';
+
+/**
+ * PostgreSQL: the event and its deliveries in one statement (the event in a CTE, the
+ * deliveries from two arrays), atomic without a transaction of its own: the publish hot path.
+ */
+export class PostgresEventsStore extends EventsStore {
+  override insert(event: NewEvent, deliveries: readonly NewDelivery[], manager: EntityManager = this.dataSource.manager): Promise<void> {
+    return this.insertWith(manager, event, deliveries);
+  }
+
+  protected override async insertWith(manager: EntityManager, event: NewEvent, deliveries: readonly NewDelivery[]): Promise<void> {
+    await manager.query(
+      `WITH event AS (
+         INSERT INTO "webhook_events" ("id", "type", "tenantId", "data", "idempotencyKey", "createdAt")
+         VALUES ($1::uuid, $2, $3, $4::json, $5, $6)
+       )
+       INSERT INTO "webhook_deliveries" ("id", "eventId", "endpointId", "tenantId", "eventType", "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT delivery.id, $1::uuid, delivery."endpointId", $3, $2, $6, $6, $6
+       FROM unnest($7::uuid[], $8::uuid[]) AS delivery (id, "endpointId")`,
+      [
+        event.id,
+        event.type,
+        event.tenantId,
+        JSON.stringify(event.data),
+        event.idempotencyKey,
+        event.createdAt,
+        deliveries.map((delivery) => delivery.id),
+        deliveries.map((delivery) => delivery.endpointId),
+      ],
+    );
+  }
+}
