@@ -48,7 +48,7 @@ describe('delivery leases (PostgreSQL, two embedded workers polling one database
     const [first] = [await start(), await start()];
     const tenantId = uniqueName('renew');
     await first.get(EndpointsService).create({ url: receiver.endpoint(), eventTypes: ['*'], tenantId });
-    const { eventId } = await first.get(WebhooksService).publish('invoice.paid', { n: 1 }, { tenantId });
+    const eventId = (await first.get(WebhooksService).publish('invoice.paid', { n: 1 }, { tenantId })).eventId!;
     await receiver.waitForRequests(1);
     const deliveries = first.get(DataSource).getRepository(WebhookDelivery);
     // Five leases' worth of waiting: without renewal the other worker would have sent it again.
@@ -68,7 +68,7 @@ describe('delivery leases (PostgreSQL, two embedded workers polling one database
     const app = await start();
     const tenantId = uniqueName('fenced');
     await app.get(EndpointsService).create({ url: receiver.endpoint(), eventTypes: ['*'], tenantId });
-    const { eventId } = await app.get(WebhooksService).publish('invoice.paid', { n: 2 }, { tenantId });
+    const eventId = (await app.get(WebhooksService).publish('invoice.paid', { n: 2 }, { tenantId })).eventId!;
     await receiver.waitForRequests(1);
     const dataSource = app.get(DataSource);
     // What another worker's claim writes, once it presumed this one dead.

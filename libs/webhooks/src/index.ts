@@ -46,7 +46,7 @@ export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 // Delivery: notifications the host can listen to
 export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
 export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
-export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './delivery/outbound/host-resolver';
+export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './common/host-resolver';
 export { urlForLogs } from './delivery/outbound/endpoint-url';
 export { generateWebhookSecret, maskWebhookSecret } from './delivery/signing/webhook-secret';
 export { generateEd25519SigningKey, publicKeyOf, type Ed25519SigningKeyPair } from './delivery/signing/ed25519-signing-key';

@@ -32,7 +32,7 @@ import { DeliveryWorker } from './delivery/delivery.worker';
 import { EndpointHealthTracker } from './delivery/health/endpoint-health.tracker';
 import { HostNotifier } from './delivery/health/host-notifier';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
-import { WEBHOOKS_DNS_LOOKUP } from './delivery/outbound/host-resolver';
+import { WEBHOOKS_DNS_LOOKUP } from './common/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';

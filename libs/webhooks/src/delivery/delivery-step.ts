@@ -1,4 +1,4 @@
-import type { DueDelivery } from '../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../common/due-delivery';
 
 /** Why a delivery was postponed without an attempt. */
 export type HoldReason = 'endpoint-paused' | 'endpoint-busy' | 'circuit-open' | 'rate-limited';

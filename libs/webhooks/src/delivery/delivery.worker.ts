@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { DueDelivery } from '../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../common/due-delivery';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { RetrySchedule } from '../options/webhooks-options.interface';
@@ -7,15 +7,15 @@ import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
 import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
-import type { Claim, ClaimedDelivery, DeliveryTransition } from '../storage/deliveries/delivery-records';
+import type { AttemptResult, Claim, ClaimedDelivery, DeliveryTransition } from '../storage/deliveries/delivery-records';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
-import { judgeAttempt, type AttemptResult, type AttemptVerdict } from './retry/attempt-outcome';
-import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from './retry/retry-policy';
+import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
+import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from '../options/retry-schedule';
 import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
 import { DONE, later, NOTHING_RELEASED, type DeliveryStep } from './delivery-step';
 

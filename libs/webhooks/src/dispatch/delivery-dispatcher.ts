@@ -1,8 +1,4 @@
-/** A delivery that should be attempted at `runAt` (now or later). */
-export interface DueDelivery {
-  id: string;
-  runAt: Date;
-}
+import type { DueDelivery } from '../common/due-delivery';
 
 /** Job counts of a queue server (Bull mode). */
 export interface QueueCounts {

@@ -1,5 +1,5 @@
 import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
-import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
+import { describeInvalidSchedule } from '../options/retry-schedule';
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
 export const MAX_TENANT_ID_LENGTH = 255;

@@ -6,8 +6,8 @@ import type {
   WebhooksModuleOptions,
 } from './webhooks-options.interface';
 import type { SecretEncryptionOptions } from './webhooks-options.interface';
-import { systemResolver, type HostResolver } from '../delivery/outbound/host-resolver';
-import { describeInvalidSchedule } from '../delivery/retry/retry-policy';
+import { systemResolver, type HostResolver } from '../common/host-resolver';
+import { describeInvalidSchedule } from './retry-schedule';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

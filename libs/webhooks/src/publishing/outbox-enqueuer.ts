@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
-import { DeliveryDispatcher, type DueDelivery } from '../dispatch/delivery-dispatcher';
+import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../common/due-delivery';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import { answerWithin } from '../common/answer-within';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../storage/query-errors';
 import { EventsStore, type StoredEvent } from '../storage/events/events.store';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import type { DueDelivery } from '../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../common/due-delivery';
 import { OutboxEnqueuer } from './outbox-enqueuer';
 import { WebhookActivity } from '../common/webhook-activity';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';

@@ -3,11 +3,11 @@ import { isIP } from 'node:net';
 import { Agent, errors as undiciErrors } from 'undici';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
-import type { AttemptResult } from '../retry/attempt-outcome';
+import type { AttemptResult } from '../../storage/deliveries/delivery-records';
 import { OutboundAddressPolicy } from '../outbound/address-policy';
 import { bareHostname } from '../outbound/endpoint-url';
 import { guardedLookup } from '../outbound/guarded-lookup';
-import { WEBHOOKS_DNS_LOOKUP, type HostResolver } from '../outbound/host-resolver';
+import { WEBHOOKS_DNS_LOOKUP, type HostResolver } from '../../common/host-resolver';
 
 /** Receivers answer with a short acknowledgement; more than this is cut and not read. */
 export const MAX_RESPONSE_BODY_BYTES = 10 * 1024;

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { OutboundAddressPolicy } from './address-policy';
-import type { HostResolver } from './host-resolver';
+import type { HostResolver } from '../../common/host-resolver';
 
-export { systemResolver, type HostResolver } from './host-resolver';
+export { systemResolver, type HostResolver } from '../../common/host-resolver';
 
 export const MAX_ENDPOINT_URL_LENGTH = 2048;
 

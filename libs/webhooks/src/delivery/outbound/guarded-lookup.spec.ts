@@ -2,7 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from '@jest/globals';
 import { OutboundAddressPolicy } from './address-policy';
 import { guardedLookup, OutboundAddressRefusedError } from './guarded-lookup';
-import type { HostResolver } from './host-resolver';
+import type { HostResolver } from '../../common/host-resolver';
 
 type Answer = { error: NodeJS.ErrnoException | null; address: string | LookupAddress[]; family?: number };
 

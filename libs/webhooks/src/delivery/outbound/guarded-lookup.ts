@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { OutboundAddressPolicy } from './address-policy';
-import { systemResolver, type HostResolver } from './host-resolver';
+import { systemResolver, type HostResolver } from '../../common/host-resolver';
 
 type LookupCallback = (
   error: NodeJS.ErrnoException | null,

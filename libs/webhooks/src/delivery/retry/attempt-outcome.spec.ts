@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { judgeAttempt, parseRetryAfterMs, type AttemptResult } from './attempt-outcome';
+import type { AttemptResult } from '../../storage/deliveries/delivery-records';
+import { judgeAttempt, parseRetryAfterMs } from './attempt-outcome';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 

@@ -1,16 +1,4 @@
-/** What one HTTP attempt produced, as the sender saw it. */
-export interface AttemptResult {
-  /** HTTP status, absent when no response arrived. */
-  status?: number;
-  /** Lower-cased response headers. */
-  headers?: Record<string, string>;
-  /** At most the first 10 KB of the response body. */
-  body?: string;
-  /** Why no usable response arrived: timeout, refused address, connection error. */
-  error?: string;
-  durationMs: number;
-  startedAt: Date;
-}
+import type { AttemptResult } from '../../storage/deliveries/delivery-records';
 
 /** What the delivery does next because of one attempt. */
 export type AttemptVerdict =

@@ -2,7 +2,8 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import type { Job, Queue } from 'bull';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
-import { DeliveryDispatcher, type DueDelivery, type QueueCounts } from '../delivery-dispatcher';
+import { DeliveryDispatcher, type QueueCounts } from '../delivery-dispatcher';
+import type { DueDelivery } from '../../common/due-delivery';
 import { AttemptLaterSignal, WEBHOOK_BACKOFF } from './bull-queue.options';
 
 export const DELIVER_JOB = 'deliver';

@@ -2,7 +2,8 @@ import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nest
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
 import type { DeliveriesRepository } from '../../storage/deliveries/deliveries.repository';
-import { DeliveryDispatcher, type DueDelivery } from '../delivery-dispatcher';
+import { DeliveryDispatcher } from '../delivery-dispatcher';
+import type { DueDelivery } from '../../common/due-delivery';
 
 /**
  * Dispatch without Redis: this process polls the database for due deliveries and attempts

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { MicroBatcher } from '../../common/micro-batcher';
-import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
-import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
+import type { DueDelivery } from '../../common/due-delivery';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEvent } from '../entities/event.entity';
-import { attemptRow, deliveryChanges, held, type AttemptRecord, type Claim, type ClaimedDelivery, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
+import { attemptRow, deliveryChanges, held, type AttemptRecord, type AttemptResult, type Claim, type ClaimedDelivery, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
 import { DeliveriesStore, type DuePosition } from './deliveries.store';
 import { groupBy, latestOf } from './grouping';
 

@@ -1,4 +1,4 @@
-import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../../common/due-delivery';
 import type { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEndpoint } from '../entities/endpoint.entity';
 import type { WebhookEvent } from '../entities/event.entity';

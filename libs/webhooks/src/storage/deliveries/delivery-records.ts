@@ -1,7 +1,20 @@
-import type { AttemptResult } from '../../delivery/retry/attempt-outcome';
 import type { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, type WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEndpoint } from '../entities/endpoint.entity';
+
+/** What one HTTP attempt produced, as the sender saw it. */
+export interface AttemptResult {
+  /** HTTP status, absent when no response arrived. */
+  status?: number;
+  /** Lower-cased response headers. */
+  headers?: Record<string, string>;
+  /** At most the first 10 KB of the response body. */
+  body?: string;
+  /** Why no usable response arrived: timeout, refused address, connection error. */
+  error?: string;
+  durationMs: number;
+  startedAt: Date;
+}
 
 /** Statuses from which a delivery may be attempted. */
 export const ATTEMPTABLE_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying, DeliveryStatus.Delivering];

@@ -1,5 +1,5 @@
 import { And, Brackets, Equal, In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type EntityManager, type FindOptionsWhere } from 'typeorm';
-import type { DueDelivery } from '../../dispatch/delivery-dispatcher';
+import type { DueDelivery } from '../../common/due-delivery';
 import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { WebhookEndpoint } from '../entities/endpoint.entity';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_RETRY_SCHEDULE } from '../../options/resolved-options';
-import type { RetrySchedule } from '../../options/webhooks-options.interface';
-import { describeInvalidSchedule, maxAttempts, scheduledDelayMs, withJitter } from './retry-policy';
+import { DEFAULT_RETRY_SCHEDULE } from './resolved-options';
+import type { RetrySchedule } from './webhooks-options.interface';
+import { describeInvalidSchedule, maxAttempts, scheduledDelayMs, withJitter } from './retry-schedule';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

@@ -1,4 +1,4 @@
-import type { RetrySchedule } from '../../options/webhooks-options.interface';
+import type { RetrySchedule } from './webhooks-options.interface';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

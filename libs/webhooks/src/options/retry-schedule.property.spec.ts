@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { RetrySchedule } from '../../options/webhooks-options.interface';
+import type { RetrySchedule } from './webhooks-options.interface';
 import {
   describeInvalidSchedule,
   MAX_BACKOFF_FACTOR,
@@ -11,7 +11,7 @@ import {
   retryTime,
   scheduledDelayMs,
   withJitter,
-} from './retry-policy';
+} from './retry-schedule';
 
 // What a hostile or careless caller can put in a schedule: overflowing and non-finite
 // numbers, numbers as strings, other types; and, for the second property, schedules made of
