@@ -81,7 +81,7 @@ describe('dashboard through a portal link', () => {
   it('sends a test event and shows the result, then the attempt with request and response', async () => {
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.getByRole('heading', { name: 'Test succeeded' }).waitFor();
-    await expect(page.locator('.test-result').textContent()).resolves.toContain('Status 200');
+    await expect(page.locator('.test-result').textContent()).resolves.toContain('webhook.test: status 200');
     await screenshot(page, 'dashboard-endpoint-test');
     expect(receiver.requests.at(-1)?.headers['webhook-signature']).toMatch(/^v1,/);
 
@@ -127,7 +127,7 @@ describe('dashboard through a portal link', () => {
     expect((await api.get(`/deliveries/${failed.id}`)).body).toMatchObject({ status: 'succeeded', attemptCount: 2 });
   });
 
-  it("recovers an endpoint's dead letters since a time", async () => {
+  it('recovers the dead letters since a time', async () => {
     receiver.script(respond(400));
     await api.post('/events', { type: 'payment.verified', data: { paymentId: 'p_1' } });
     const failed = await waitFor(async () => (await api.get('/deliveries?status=failed&eventType=payment.verified')).body.data[0], { what: 'a second dead letter' });
@@ -136,7 +136,7 @@ describe('dashboard through a portal link', () => {
     await page.locator(`tr[data-delivery="${failed.id}"]`).waitFor();
     const anHourAgo = new Date(Date.now() - 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
     await page.getByLabel('Failed since').fill(anHourAgo);
-    await page.getByRole('button', { name: 'Recover' }).click();
+    await page.getByRole('button', { name: 'Retry since this time' }).click();
     await page.getByText('Queued again: 1 delivery.').waitFor();
     await waitFor(async () => (await api.get(`/deliveries/${failed.id}`)).body.status === 'succeeded', { what: 'the recovered delivery to succeed' });
   });

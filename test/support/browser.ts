@@ -6,7 +6,7 @@ import sparticuzChromium from '@sparticuz/chromium';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule } from 'nestjs-webhooks';
+import { WEBHOOK_ENTITIES, WEBHOOK_MIGRATIONS, WebhooksModule, type WebhooksModuleOptions } from 'nestjs-webhooks';
 import { WebhooksApiModule } from 'nestjs-webhooks/api';
 import { TestApiKeyGuard } from './api-fixture';
 import { testWebhookOptions, type FixtureOptions } from './fixture-app';
@@ -41,13 +41,32 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** What went wrong in a page: uncaught errors, console errors and answers of 400 or more. */
+export interface PageTrouble {
+  errors: string[];
+  failedResponses: string[];
+}
+
+export function watchPage(page: Page): PageTrouble {
+  const trouble: PageTrouble = { errors: [], failedResponses: [] };
+  page.on('pageerror', (error) => trouble.errors.push(error.message));
+  page.on('console', (message) => {
+    // Chromium logs every answer of 400 or more as a console error too: those are failedResponses.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) trouble.errors.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) trouble.failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  });
+  return trouble;
+}
+
 /** A host app with the management API, the dashboard and portal links, on a free loopback port. */
-export async function startDashboardApp(database: FixtureOptions['database']): Promise<INestApplication> {
+export async function startDashboardApp(database: FixtureOptions['database'], webhooks?: WebhooksModuleOptions): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ ...database, entities: WEBHOOK_ENTITIES, migrations: WEBHOOK_MIGRATIONS, migrationsRun: true, logging: false }),
       EventEmitterModule.forRoot({ wildcard: false }),
-      WebhooksModule.forRoot(testWebhookOptions()),
+      WebhooksModule.forRoot(testWebhookOptions(webhooks)),
       WebhooksApiModule.forRoot({
         guards: [TestApiKeyGuard],
         resolveTenant: (request: { tenantId?: string | null }) => request.tenantId,

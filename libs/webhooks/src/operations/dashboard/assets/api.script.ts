@@ -1,7 +1,7 @@
 /** The management API client: portal token or host session, JSON errors, downloads. Served as `assets/api.js`. */
 export const API_JS = String.raw`// The management API, called from the page: with the portal token when the page was opened
 // through a portal link, with the host's own session (cookies) otherwise.
-const TOKEN_KEY = 'webhooks-portal-token';
+import { endPortalSession, portalToken } from './session.js';
 
 /** The management prefix: the page lives at <prefix>/dashboard/. */
 export const apiBase = new URL('..', document.baseURI).pathname;
@@ -13,28 +13,22 @@ export class ApiError extends Error {
   }
 }
 
-/** Keeps the token of a portal link (#portal=...) for this tab and takes it out of the address bar. */
-export function takePortalToken() {
-  const match = /(?:^#|&)portal=([^&]+)/.exec(location.hash);
-  if (!match) return;
-  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-  history.replaceState(null, '', location.pathname + location.search + '#/endpoints');
-}
-
-export function hasPortalToken() {
-  return sessionStorage.getItem(TOKEN_KEY) !== null;
-}
-
-function headers(extra) {
-  const token = sessionStorage.getItem(TOKEN_KEY);
+function headers(token, extra) {
   return Object.assign({ accept: 'application/json' }, token ? { authorization: 'Bearer ' + token } : {}, extra || {});
 }
 
+async function send(path, init) {
+  const token = portalToken();
+  const response = await fetch(apiBase + path, Object.assign({ credentials: 'same-origin' }, init, { headers: headers(token, init.headers) }));
+  // A refused portal token has ended (expired, or its key changed): stop sending it.
+  if (response.status === 401 && token) endPortalSession();
+  return response;
+}
+
 export async function api(method, path, body) {
-  const response = await fetch(apiBase + path, {
+  const response = await send(path, {
     method,
-    credentials: 'same-origin',
-    headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 204) return null;
@@ -46,7 +40,7 @@ export async function api(method, path, body) {
     // not JSON: keep the text
   }
   if (!response.ok) {
-    const message = data && data.message ? [].concat(data.message).join('; ') : response.statusText;
+    const message = data && data.message ? [].concat(data.message).join('; ') : response.status + ' ' + response.statusText;
     throw new ApiError(response.status, message);
   }
   return data;
@@ -66,7 +60,7 @@ export function query(params) {
 
 /** Downloads an export with the same credentials as the API calls (a plain link could not carry the token). */
 export async function download(path, filename) {
-  const response = await fetch(apiBase + path, { credentials: 'same-origin', headers: headers({ accept: '*/*' }) });
+  const response = await send(path, { headers: { accept: '*/*' } });
   if (!response.ok) throw new ApiError(response.status, 'export failed: ' + response.status);
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement('a'), { href: url, download: filename });

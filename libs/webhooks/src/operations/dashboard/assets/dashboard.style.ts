@@ -10,6 +10,8 @@ export const DASHBOARD_CSS = String.raw`:root {
   :root { --bg: #15171a; --fg: #e7e9ec; --muted: #a0a7b2; --card: #1f2226; --line: #353a41; --accent: #7aa2ff; --accent-fg: #0b1020; --ok: #4ac26b; --bad: #ff7b72; --warn: #d29922; --p95: #c297ff; }
 }
 * { box-sizing: border-box; }
+/* Above every display rule below (button, .row…): a hidden element stays hidden. */
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); color: var(--fg); }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
@@ -22,6 +24,9 @@ nav { display: flex; flex-wrap: wrap; gap: 4px; }
 nav a { padding: 6px 10px; border-radius: 6px; text-decoration: none; color: var(--fg); }
 nav a[aria-current=page] { background: var(--accent); color: var(--accent-fg); }
 .session { margin-left: auto; color: var(--muted); font-size: 13px; }
+.session-banner { max-width: 1120px; margin: 0 auto; padding: 0 20px; }
+.session-banner .notice { margin: 12px 0 0; }
+.link-button { border: 0; background: none; color: var(--accent); padding: 0 4px; min-height: auto; text-decoration: underline; }
 main { max-width: 1120px; margin: 0 auto; padding: 16px 20px 48px; }
 #main:focus { outline: none; }
 h1 { font-size: 24px; margin: 8px 0 16px; }
@@ -36,7 +41,7 @@ code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-si
 pre { background: var(--bg); border: 1px solid var(--line); padding: 8px; overflow: auto; max-height: 320px; white-space: pre-wrap; word-break: break-all; }
 button, .button { display: inline-block; font: inherit; padding: 7px 14px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--fg); cursor: pointer; text-decoration: none; min-height: 38px; }
 button:hover, .button:hover { border-color: var(--accent); }
-button:disabled { opacity: .6; cursor: progress; }
+button:disabled, select:disabled { opacity: .6; cursor: not-allowed; }
 .primary { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
 .danger { color: var(--bad); border-color: var(--bad); }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 12px 0; }
@@ -47,19 +52,23 @@ th { font-size: 13px; color: var(--muted); font-weight: 600; }
 tr:last-child td { border-bottom: 0; }
 .empty { color: var(--muted); text-align: center; padding: 16px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
-.badge-succeeded, .badge-active { color: var(--ok); }
-.badge-failed, .badge-disabled { color: var(--bad); }
-.badge-retrying, .badge-paused, .badge-pending, .badge-delivering { color: var(--warn); }
+.badge-succeeded, .badge-active, .badge-health-healthy { color: var(--ok); }
+.badge-failed, .badge-disabled, .badge-health-disabled, .badge-health-circuit-open { color: var(--bad); }
+.badge-retrying, .badge-paused, .badge-pending, .badge-delivering, .badge-health-paused, .badge-health-failing, .badge-health-circuit-probing { color: var(--warn); }
 .badge-cancelled { color: var(--muted); }
+.hold { color: var(--warn); }
 .form { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin-bottom: 16px; }
 .form.inline { margin-top: 24px; }
 .field { display: flex; flex-direction: column; gap: 4px; margin-bottom: 12px; min-width: 0; }
 .field.end { justify-content: flex-end; }
 .field small { color: var(--muted); }
+.field small.field-error { color: var(--bad); font-weight: 600; }
+[aria-invalid] { border-color: var(--bad); }
 label { font-weight: 600; font-size: 14px; }
-input, select { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); min-height: 38px; max-width: 100%; }
+input, select, textarea { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); min-height: 38px; max-width: 100%; }
 .row { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; }
 .row > .field { flex: 1 1 160px; }
+.picker, .picker input { display: block; width: 100%; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 12px; padding: 8px 12px; }
 legend { font-weight: 600; padding: 0 4px; }
 .checks { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 4px 12px; margin: 8px 0; }
@@ -72,6 +81,16 @@ legend { font-weight: 600; padding: 0 4px; }
 .secret { font-size: 14px; padding: 4px 8px; background: var(--bg); border: 1px dashed var(--line); word-break: break-all; }
 .notice { padding: 8px 12px; border-radius: 6px; background: var(--card); border: 1px solid var(--line); }
 .notice-error { border-color: var(--bad); color: var(--bad); }
+.notice-warn { border-color: var(--warn); color: var(--warn); }
+.action { display: inline-flex; flex-wrap: wrap; align-items: center; gap: 6px; }
+.action-output:empty { display: none; }
+.action-output .notice { margin: 0; padding: 4px 8px; }
+.header-row { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 8px; }
+.header-row input { flex: 1 1 180px; }
+td.select { width: 32px; }
+.row-actions { white-space: nowrap; }
+.selection { margin: 16px 0 8px; }
+.panel.held { border-left-color: var(--warn); }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; min-width: 0; word-break: break-word; }
@@ -86,6 +105,9 @@ legend { font-weight: 600; padding: 0 4px; }
 .tile { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .tile-label { display: block; color: var(--muted); font-size: 13px; }
 .tile strong { font-size: 22px; }
+.tile-bad { border-color: var(--bad); }
+.tile-bad strong { color: var(--bad); }
+.tile-warn strong { color: var(--warn); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px; margin: 16px 0; }
 .chart-box { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 .chart-box figcaption { font-weight: 600; margin-bottom: 4px; }
@@ -99,6 +121,11 @@ legend { font-weight: 600; padding: 0 4px; }
 .tone-p50 { color: var(--accent); stroke: var(--accent); fill: var(--accent); }
 .tone-p95 { color: var(--p95); stroke: var(--p95); fill: var(--p95); }
 .chart .line.tone-ok, .chart .line.tone-p50, .chart .line.tone-p95 { fill: none; }
+.tone-s2xx { color: var(--ok); fill: var(--ok); }
+.tone-s3xx { color: var(--muted); fill: var(--muted); }
+.tone-s4xx { color: var(--warn); fill: var(--warn); }
+.tone-s5xx { color: var(--bad); fill: var(--bad); }
+.tone-none { color: var(--p95); fill: var(--p95); }
 .loading { color: var(--muted); }
 @media (max-width: 640px) {
   main { padding: 12px; }

@@ -8,27 +8,13 @@ export function h(tag, attrs, ...children) {
     else if (key === 'class') el.className = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
+  return fill(el, ...children);
+}
+
+/** Replaces the children of 'el', skipping null, undefined and false (replaceChildren would print them). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((child) => child !== null && child !== undefined && child !== false).map((child) => (child instanceof Node ? child : String(child))));
   return el;
-}
-
-export function when(value) {
-  return value ? new Date(value).toLocaleString() : '—';
-}
-
-export function percent(ratio) {
-  return ratio === null || ratio === undefined ? '—' : (ratio * 100).toFixed(1) + ' %';
-}
-
-export function ms(value) {
-  return value === null || value === undefined ? '—' : value + ' ms';
-}
-
-export function badge(status) {
-  return h('span', { class: 'badge badge-' + status }, status);
 }
 
 export function notice(text, kind) {
@@ -49,10 +35,11 @@ export function headerList(headers) {
   return h('dl', { class: 'headers' }, entries.map(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]));
 }
 
-export function field(label, control, hint) {
+/** A labelled control; errors about the API field 'name' show under it (see showFieldError). */
+export function field(label, control, hint, name) {
   const id = control.id || 'f-' + Math.random().toString(36).slice(2);
   control.id = id;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', {}, hint) : null);
+  return h('div', { class: 'field', 'data-field': name || control.name || null }, h('label', { for: id }, label), control, hint ? h('small', {}, hint) : null);
 }
 
 export function select(name, options, selected) {
@@ -80,5 +67,44 @@ export function busy(button, run) {
       button.disabled = false;
     }
   };
+}
+
+/**
+ * A button whose outcome shows right next to it: the error of a failed call (never an uncaught
+ * page error), or the text 'run' returns.
+ */
+export function actionButton(label, run, attrs) {
+  const button = h('button', Object.assign({ type: 'button' }, attrs || {}), label);
+  const output = h('span', { class: 'action-output', 'aria-live': 'polite' });
+  button.addEventListener('click', busy(button, async () => {
+    output.replaceChildren();
+    try {
+      const said = await run(output);
+      if (typeof said === 'string') output.replaceChildren(notice(said));
+    } catch (error) {
+      output.replaceChildren(notice(error.message || String(error), 'error'));
+    }
+  }));
+  return { button, output, element: h('span', { class: 'action' }, button, output) };
+}
+
+/**
+ * Shows an API error under the field it names ("url must use https" goes under URL), or in
+ * 'fallback' when no field of the form matches.
+ */
+export function showFieldError(form, error, fallback) {
+  for (const old of form.querySelectorAll('.field-error')) old.remove();
+  for (const invalid of form.querySelectorAll('[aria-invalid]')) invalid.removeAttribute('aria-invalid');
+  const name = /^([A-Za-z]+)/.exec(error.message || '');
+  const wrapper = name ? form.querySelector('[data-field="' + name[1] + '"]') : null;
+  if (!wrapper) {
+    fallback.replaceChildren(notice(error.message || String(error), 'error'));
+    return;
+  }
+  fallback.replaceChildren();
+  const control = wrapper.querySelector('input, select, textarea');
+  if (control) control.setAttribute('aria-invalid', 'true');
+  wrapper.append(h('small', { class: 'field-error', role: 'alert' }, error.message));
+  if (control) control.focus();
 }
 `;
