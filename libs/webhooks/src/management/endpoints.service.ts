@@ -1,7 +1,5 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, IsNull, type FindOptionsWhere } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { OutboundAddressPolicy } from '../delivery/outbound/address-policy';
@@ -11,14 +9,12 @@ import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing
 import { findEndpointInputProblem } from './endpoint-input.rules';
 import { EventTypeCatalog } from '../publishing/event-type.catalog';
 import { matchesAnyEventType } from '../publishing/event-type-pattern';
-import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { endpointUrlKey } from '../storage/entities/endpoint-url-key';
 import { isUniqueViolation } from '../storage/query-errors';
 import { restoreRedactedValues } from '../storage/secrets/credential-headers';
 import { sameJson } from '../common/same-json';
-import { inTransaction } from '../storage/transactions';
-import { writeLockFor } from './queries/row-lock';
+import { EndpointsStore } from '../storage/endpoints/endpoints.store';
 import type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSecretInput, TenantScope, UpdateEndpointInput } from './endpoint-inputs';
 
 export type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSecretInput, TenantScope, UpdateEndpointInput } from './endpoint-inputs';
@@ -36,7 +32,7 @@ export class EndpointsService {
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly store: EndpointsStore,
     private readonly catalog: EventTypeCatalog,
   ) {
     this.policy = new OutboundAddressPolicy(options.allowedNetworks);
@@ -51,7 +47,7 @@ export class EndpointsService {
     await this.assertRoomForEndpoint(tenantId);
     const now = new Date();
     const urlKey = endpointUrlKey(tenantId, input.url);
-    const endpoint = this.repository().create({
+    const endpoint: WebhookEndpoint = Object.assign(new WebhookEndpoint(), {
       id: randomUUID(),
       tenantId,
       url: input.url,
@@ -74,7 +70,7 @@ export class EndpointsService {
       deletedAt: null,
     });
     try {
-      await this.repository().insert({ ...endpoint, urlKey });
+      await this.store.insert({ ...endpoint, urlKey });
     } catch (error) {
       throw isUniqueViolation(error) ? urlTaken() : error;
     }
@@ -136,26 +132,21 @@ export class EndpointsService {
       next.disabledReason = 'disabled by request';
     }
     try {
-      await this.repository().update({ id }, next);
+      await this.store.update(id, next);
     } catch (error) {
       throw isUniqueViolation(error) ? urlTaken() : error;
     }
     return this.get(id, scope);
   }
 
-  list(filter: ListEndpointsFilter = {}): Promise<WebhookEndpoint[]> {
-    const where: FindOptionsWhere<WebhookEndpoint> = { tenantId: filter.tenantId ?? IsNull() };
-    if (filter.status) where.status = filter.status;
-    return this.repository()
-      .find({ where, order: { createdAt: 'DESC', id: 'DESC' } })
-      .then((endpoints) =>
-        filter.eventType ? endpoints.filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, filter.eventType!)) : endpoints,
-      );
+  async list(filter: ListEndpointsFilter = {}): Promise<WebhookEndpoint[]> {
+    const endpoints = await this.store.list(filter.tenantId ?? null, filter.status);
+    return filter.eventType ? endpoints.filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, filter.eventType!)) : endpoints;
   }
 
   /** The endpoint, or 404 when it does not exist, is deleted, or belongs to another tenant. */
   async get(id: string, scope: TenantScope = {}): Promise<WebhookEndpoint> {
-    const endpoint = await this.repository().findOneBy({ id, tenantId: scope.tenantId ?? IsNull() });
+    const endpoint = await this.store.findOwned(id, scope.tenantId ?? null);
     if (!endpoint) throw new NotFoundException(`endpoint ${id} not found`);
     return endpoint;
   }
@@ -163,16 +154,7 @@ export class EndpointsService {
   /** Soft delete; deliveries still waiting for the endpoint are cancelled. */
   async remove(id: string, scope: TenantScope = {}): Promise<void> {
     await this.get(id, scope);
-    const now = new Date();
-    await inTransaction(this.dataSource, async (manager) => {
-      // The URL is free again: a deleted endpoint keeps no key.
-      await manager.update(WebhookEndpoint, { id }, { deletedAt: now, urlKey: null });
-      await manager.update(
-        WebhookDelivery,
-        { endpointId: id, status: In([DeliveryStatus.Pending, DeliveryStatus.Retrying]) },
-        { status: DeliveryStatus.Cancelled, lastError: 'endpoint deleted', nextAttemptAt: null, completedAt: now, updatedAt: now },
-      );
-    });
+    await this.store.remove(id, new Date());
   }
 
   /**
@@ -186,19 +168,14 @@ export class EndpointsService {
       throw new BadRequestException(`overlapSeconds must be an integer from 0 to ${MAX_ROTATION_OVERLAP_SECONDS}`);
     }
     if (input.secret !== undefined) this.assertSecret(input.secret);
-    return inTransaction(this.dataSource, async (manager) => {
-      const endpoint = await manager.findOne(WebhookEndpoint, {
-        where: { id, tenantId: scope.tenantId ?? IsNull() },
-        lock: writeLockFor(this.dataSource),
-      });
-      if (!endpoint) throw new NotFoundException(`endpoint ${id} not found`);
+    const rotated = await this.store.changeLocked(id, scope.tenantId ?? null, (endpoint) => {
       if (input.secret === endpoint.secret) throw new BadRequestException('secret must differ from the current secret');
       const now = new Date();
       const newSecret = input.secret ?? generateSigningSecret(signatureSchemeOf(endpoint.secret));
-      const changes = { ...rotateSecrets(endpoint, newSecret, overlapSeconds * 1000, DEFAULT_MAX_PREVIOUS_SECRETS, now), updatedAt: now };
-      await manager.update(WebhookEndpoint, { id: endpoint.id }, changes);
-      return Object.assign(endpoint, changes);
+      return { ...rotateSecrets(endpoint, newSecret, overlapSeconds * 1000, DEFAULT_MAX_PREVIOUS_SECRETS, now), updatedAt: now };
     });
+    if (!rotated) throw new NotFoundException(`endpoint ${id} not found`);
+    return rotated;
   }
 
   private assertInput(input: object, mode: 'create' | 'update'): void {
@@ -229,17 +206,13 @@ export class EndpointsService {
   /** Deleted endpoints do not count: `count` leaves soft-deleted rows out. */
   private async assertRoomForEndpoint(tenantId: string | null): Promise<void> {
     const max = this.options.maxEndpointsPerTenant;
-    if ((await this.repository().countBy({ tenantId: tenantId ?? IsNull() })) >= max) {
+    if ((await this.store.countLive(tenantId)) >= max) {
       throw new ConflictException(`this tenant has ${max} endpoints, the most it may have (maxEndpointsPerTenant); delete one first`);
     }
   }
 
   private findLive(tenantId: string | null, url: string): Promise<WebhookEndpoint | null> {
-    return this.repository().findOneBy({ tenantId: tenantId ?? IsNull(), url });
-  }
-
-  private repository() {
-    return this.dataSource.getRepository(WebhookEndpoint);
+    return this.store.findLiveByUrl(tenantId, url);
   }
 }
 

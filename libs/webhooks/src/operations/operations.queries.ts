@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { pingDatabase } from '../storage/database-ping';
 import { InjectWebhooksDataSource } from '../storage/data-source.provider';
 import { DataSource, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
@@ -42,8 +41,8 @@ export interface EndpointCounts {
 export class OperationsQueries {
   constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
-  ping(): Promise<void> {
-    return pingDatabase(this.dataSource);
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
   }
 
   async backlog(now: Date): Promise<Backlog> {

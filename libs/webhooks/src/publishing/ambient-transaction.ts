@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { loadOptionalPeer } from '../common/optional-peer';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
+import { LibraryDatabase } from '../storage/library-database';
 
 type TransactionalPackage = typeof import('@nestjs-cls/transactional');
 type TransactionHostLike = { isTransactionActive(): boolean; tx: unknown };
@@ -20,7 +20,7 @@ export class AmbientTransaction implements OnModuleInit {
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly database: LibraryDatabase,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -32,8 +32,8 @@ export class AmbientTransaction implements OnModuleInit {
   manager(): EntityManager | undefined {
     const host = this.host();
     if (!host?.isTransactionActive()) return undefined;
-    const tx = host.tx as Partial<EntityManager> | undefined;
-    return tx?.connection === this.dataSource ? (tx as EntityManager) : undefined;
+    const tx: unknown = host.tx;
+    return this.database.owns(tx) ? tx : undefined;
   }
 
   private host(): TransactionHostLike | undefined {

@@ -1,20 +1,11 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
-import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DeliveryDispatcher } from '../dispatch/delivery-dispatcher';
+import { AfterCommit } from '../storage/after-commit';
 import type { DueDelivery } from '../common/due-delivery';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import { answerWithin } from '../common/answer-within';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-
-const PENDING_KEY = Symbol.for('webhooks.outbox.pending');
-
-interface PendingBatch {
-  depth: number;
-  due: readonly DueDelivery[];
-}
-
-type QueryRunnerData = Record<string | symbol, unknown>;
 
 /**
  * Hands stored deliveries to the dispatcher. Deliveries written inside a caller's transaction
@@ -23,19 +14,15 @@ type QueryRunnerData = Record<string | symbol, unknown>;
  * never thrown: the deliveries are in the database and the reconciler queues them later.
  */
 @Injectable()
-export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
+export class OutboxEnqueuer {
   private readonly logger = new Logger('Webhooks');
   private queueUnanswered = false;
 
   constructor(
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
     private readonly dispatcher: DeliveryDispatcher,
+    private readonly afterCommit: AfterCommit,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
   ) {}
-
-  onModuleInit(): void {
-    this.dataSource.subscribers.push(this);
-  }
 
   /** Hands new deliveries to the dispatcher, waiting at most `enqueueTimeoutMs`; never throws. */
   enqueueNow(due: readonly DueDelivery[]): Promise<void> {
@@ -68,34 +55,8 @@ export class OutboxEnqueuer implements EntitySubscriberInterface, OnModuleInit {
     }
   }
 
-  async enqueueAfterCommit(manager: EntityManager, due: readonly DueDelivery[]): Promise<void> {
-    const runner = manager.queryRunner;
-    if (!runner?.isTransactionActive) return this.enqueueNow(due);
-    pendingOf(runner).push({ depth: transactionDepth(runner), due });
+  /** Hands over deliveries written in `manager`'s transaction once it commits (not awaited by the commit). */
+  enqueueAfterCommit(manager: EntityManager, due: readonly DueDelivery[]): void {
+    this.afterCommit.run(manager, () => void this.enqueueNow(due));
   }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    const runner = event.queryRunner;
-    if (runner.isTransactionActive) return; // a savepoint was released; the outer transaction decides
-    const batches = pendingOf(runner).splice(0);
-    // Not awaited: the caller's transaction call should not wait for the queue.
-    void this.enqueueNow(batches.flatMap((batch) => batch.due));
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    const runner = event.queryRunner;
-    const pending = pendingOf(runner);
-    const depth = runner.isTransactionActive ? transactionDepth(runner) : 0;
-    const kept = pending.filter((batch) => batch.depth <= depth);
-    pending.splice(0, pending.length, ...kept);
-  }
-}
-
-function pendingOf(runner: QueryRunner): PendingBatch[] {
-  const data = runner.data as QueryRunnerData;
-  return ((data[PENDING_KEY] as PendingBatch[] | undefined) ??= []);
-}
-
-function transactionDepth(runner: QueryRunner): number {
-  return (runner as QueryRunner & { transactionDepth?: number }).transactionDepth ?? 1;
 }

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
-import { pingDatabase } from '../storage/database-ping';
+import { LibraryDatabase } from '../storage/library-database';
 import { isInvalidValue } from '../storage/query-errors';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
@@ -69,7 +67,7 @@ export class PublishBuffer implements OnModuleDestroy {
     private readonly webhooks: WebhooksService,
     private readonly failures: PublishFailureCounter,
     private readonly activity: WebhookActivity,
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly database: LibraryDatabase,
   ) {}
 
   state(): PublishBufferState {
@@ -145,7 +143,7 @@ export class PublishBuffer implements OnModuleDestroy {
 
   /** Whether the event keeps failing while the database answers: something in it is refused. */
   private async isPoison(event: PendingEvent): Promise<boolean> {
-    const answers = await pingDatabase(this.dataSource).then(
+    const answers = await this.database.ping().then(
       () => true,
       () => false,
     );

@@ -62,7 +62,7 @@ export class WebhooksService {
 
     if (options.manager) {
       const { result, due } = await write(options.manager);
-      await this.outbox.enqueueAfterCommit(options.manager, due);
+      this.outbox.enqueueAfterCommit(options.manager, due);
       return this.reportPublished(result, type, tenantId);
     }
     try {

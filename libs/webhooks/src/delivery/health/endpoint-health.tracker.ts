@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
-import { DataSource, LessThanOrEqual } from 'typeorm';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
-import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import { inTransaction } from '../../storage/transactions';
+import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { EndpointsStore } from '../../storage/endpoints/endpoints.store';
 import { HostNotifier } from './host-notifier';
 
 /** Payload of `webhooks.endpoint.failing`. */
@@ -45,7 +43,7 @@ export class EndpointHealthTracker {
   private readonly logger = new Logger('Webhooks');
 
   constructor(
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly store: EndpointsStore,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly notifier: HostNotifier,
   ) {}
@@ -59,22 +57,18 @@ export class EndpointHealthTracker {
     if (!openUntil) return { kind: 'open' };
     if (openUntil.getTime() > now.getTime()) return { kind: 'wait', until: openUntil };
     const probeUntil = new Date(now.getTime() + PROBE_LEASE_MS);
-    const taken = await this.repository().update(
-      { id: endpoint.id, circuitOpenUntil: LessThanOrEqual(now) },
-      { circuitOpenUntil: probeUntil },
-    );
     // Another worker probes: look again shortly rather than until its lease ends.
-    return taken.affected === 1 ? { kind: 'open' } : { kind: 'wait', until: new Date(now.getTime() + PROBE_RECHECK_MS) };
+    return (await this.store.takeProbe(endpoint.id, now, probeUntil)) ? { kind: 'open' } : { kind: 'wait', until: new Date(now.getTime() + PROBE_RECHECK_MS) };
   }
 
   async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
     // Most successes follow successes: skip the write unless there is a streak to end.
     if (endpoint.consecutiveFailures === 0 && !endpoint.circuitOpenUntil) return;
-    await this.repository().update({ id: endpoint.id }, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+    await this.store.endStreak(endpoint.id);
   }
 
   async recordFailure(endpoint: WebhookEndpoint, now: Date): Promise<void> {
-    const updated = await this.countFailure(endpoint, now);
+    const updated = await this.store.addFailure(endpoint.id, now);
     if (!updated) return;
     const streak = updated.consecutiveFailures;
     if (this.options.failureThresholds.includes(streak)) {
@@ -93,34 +87,8 @@ export class EndpointHealthTracker {
     await this.tripBreaker(endpoint, streak, now);
   }
 
-  /**
-   * Adds one to the streak and reads it back in one transaction: the row stays locked until
-   * the read, so concurrent failures each see their own count and every threshold is
-   * crossed exactly once (never skipped, never told twice).
-   */
-  private countFailure(endpoint: WebhookEndpoint, now: Date) {
-    const column = (name: string) => this.dataSource.driver.escape(name);
-    return inTransaction(this.dataSource, async (manager) => {
-      await manager
-        .createQueryBuilder()
-        .update(WebhookEndpoint)
-        .set({
-          consecutiveFailures: () => `${column('consecutiveFailures')} + 1`,
-          failingSince: () => `COALESCE(${column('failingSince')}, :now)`,
-        })
-        .setParameter('now', now)
-        .where({ id: endpoint.id })
-        .execute();
-      return manager.findOne(WebhookEndpoint, {
-        where: { id: endpoint.id },
-        select: { id: true, consecutiveFailures: true, failingSince: true, status: true },
-        withDeleted: true,
-      });
-    });
-  }
-
   async disable(endpoint: WebhookEndpoint, reason: string, now: Date): Promise<void> {
-    await this.repository().update({ id: endpoint.id }, { status: EndpointStatus.Disabled, disabledReason: reason, updatedAt: now });
+    await this.store.disable(endpoint.id, reason, now);
     this.logger.warn(`endpoint ${endpoint.id} disabled: ${reason}`);
     this.notifier.notify<EndpointDisabledNotification>(WebhookNotifications.endpointDisabled, {
       endpointId: endpoint.id,
@@ -135,16 +103,12 @@ export class EndpointHealthTracker {
     const breaker = this.options.circuitBreaker;
     if (!breaker || streak < breaker.failureThreshold) return;
     const cooldown = Math.min(breaker.cooldownMs * 2 ** (streak - breaker.failureThreshold), breaker.maxCooldownMs);
-    await this.repository().update({ id: endpoint.id }, { circuitOpenUntil: new Date(now.getTime() + cooldown) });
+    await this.store.openCircuit(endpoint.id, new Date(now.getTime() + cooldown));
   }
 
   private shouldAutoDisable(endpoint: Pick<WebhookEndpoint, 'consecutiveFailures' | 'failingSince'>, now: Date): boolean {
     const rule = this.options.autoDisable;
     if (!rule || !endpoint.failingSince || endpoint.consecutiveFailures < rule.afterFailures) return false;
     return now.getTime() - endpoint.failingSince.getTime() >= rule.minFailingMs;
-  }
-
-  private repository() {
-    return this.dataSource.getRepository(WebhookEndpoint);
   }
 }
