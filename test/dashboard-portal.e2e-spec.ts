@@ -56,6 +56,14 @@ describe('dashboard through a portal link', () => {
     await expect(page.getByText('Portal session').isVisible()).resolves.toBe(true);
   });
 
+  it('stays signed in in a new tab of the same browser', async () => {
+    const tab = await context.newPage();
+    await tab.goto(`${baseUrl}/webhooks/dashboard#/deliveries`);
+    await tab.getByRole('heading', { name: 'Deliveries' }).waitFor();
+    await expect(tab.getByRole('heading', { name: 'Not signed in' }).count()).resolves.toBe(0);
+    await tab.close();
+  });
+
   it('creates an endpoint through the form, with the event type picker, and shows its secret once', async () => {
     await page.getByRole('link', { name: 'New endpoint' }).click();
     await page.getByLabel('URL').fill(receiver.endpoint('/hook'));
@@ -120,7 +128,7 @@ describe('dashboard through a portal link', () => {
     await page.getByRole('link', { name: 'Dead letters' }).click();
     const row = page.locator(`tr[data-delivery="${failed.id}"]`);
     await row.getByRole('cell', { name: '400', exact: true }).waitFor();
-    await screenshot(page, 'dashboard-dead-letters');
+    await screenshot(page, 'dashboard-dead-letter-retry');
     // The receiver answers 200 from now on.
     await row.getByRole('button', { name: 'Retry' }).click();
     await row.locator('.status').getByText('succeeded').waitFor();
@@ -221,6 +229,18 @@ describe('dashboard through a portal link', () => {
     }
     // A bearer token that is not a portal token is left to the host's guards (here: no API key, 401).
     expect((await fetch(`${baseUrl}/webhooks/endpoints`, { headers: { authorization: 'Bearer host-session' } })).status).toBe(401);
+  });
+
+  it('warns before the session ends, and signs out', async () => {
+    const short = await (await loopbackContext(browser)).newPage();
+    await short.goto(portal.createLink({ tenantId: 'tenant-a', baseUrl, ttlSeconds: 120 }).url);
+    await short.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await short.locator('.session-banner').getByText(/^This portal session ends in 2 min \(.+\)\. Ask for a new link/).waitFor();
+    await screenshot(short, 'dashboard-session-warning', { fullPage: false });
+    await short.getByRole('button', { name: 'Sign out' }).click();
+    await short.getByRole('heading', { name: 'Not signed in' }).waitFor();
+    expect(await short.evaluate('localStorage.length')).toBe(0);
+    await short.context().close();
   });
 
   it('serves the page and its assets without data, with a strict content security policy', async () => {

@@ -37,8 +37,9 @@ export async function loopbackContext(browser: Browser, viewport = { width: 1280
   return context;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+/** The whole page, or (for long lists) what the window shows. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
 /** What went wrong in a page: uncaught errors, console errors and answers of 400 or more. */

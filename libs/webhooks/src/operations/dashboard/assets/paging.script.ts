@@ -27,7 +27,7 @@ export async function pagedTable({ caption, headers, path, params, limit, row, o
     cursor = page.nextCursor;
     more.hidden = !cursor;
     empty.hidden = items.size > 0;
-    summary.textContent = items.size ? 'Showing ' + items.size + ' of ' + total : '';
+    summary.textContent = items.size ? 'Showing ' + items.size.toLocaleString() + ' of ' + Number(total).toLocaleString() : '';
     if (onPage && fresh.length) onPage(fresh).catch((error) => message.replaceChildren(notice(error.message, 'error')));
   };
   await load();
