@@ -49,6 +49,7 @@ function demoConfig(databaseUrl: string, overrides: Partial<DemoConfig> = {}): D
     endpointSecret: generateWebhookSecret(),
     endpointSecretGenerated: true,
     apiKeys: { 'key-of-a': 'tenant-a', 'key-of-b': 'tenant-b' },
+    tenant: 'demo',
     ...overrides,
   };
 }
@@ -252,6 +253,7 @@ describe('demo config', () => {
       endpointSecret: secret,
       endpointSecretGenerated: true,
       apiKeys: {},
+      tenant: 'demo',
     });
   });
 

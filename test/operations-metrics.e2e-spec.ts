@@ -207,6 +207,7 @@ describe('metrics: the demo serves GET /metrics', () => {
       endpointSecret: generateWebhookSecret(),
       endpointSecretGenerated: true,
       apiKeys: {},
+      tenant: 'demo',
     };
     app = await createDemoApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');

@@ -15,6 +15,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ReceiverModule } from './receiver/receiver.module';
 import { demoApiModule } from './api/demo-api.module';
+import { FaviconModule } from './favicon/favicon.module';
 
 /** The demo host app. Built from an explicit config so tests can pass theirs. */
 @Module({})
@@ -41,7 +42,8 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         NotificationsModule,
-        ...(config.role !== 'worker' && Object.keys(config.apiKeys).length > 0 ? [demoApiModule()] : []),
+        FaviconModule,
+        ...(config.role !== 'worker' ? [demoApiModule()] : []),
       ],
       providers: [{ provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }) }],
     };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { urlForLogs } from 'nestjs-webhooks';
+import { operatorLink } from './api/operator-link';
 import { loadDemoConfig, RECEIVER_PATH, type DemoConfig } from './config/demo-config';
 import { createDemoApp } from './create-demo-app';
 
@@ -19,12 +20,13 @@ async function bootstrap(): Promise<void> {
   logger.log(`receiver: POST ${base}${RECEIVER_PATH}`);
   logger.log(`received: GET  ${base}/receiver/received`);
   logger.log(`health:   GET  ${base}/health`);
+  if (config.role === 'worker') return;
   const tenants = [...new Set(Object.values(config.apiKeys))];
-  if (tenants.length > 0) {
-    logger.log(`API:      ${base}/webhooks (header x-api-key; tenants ${tenants.join(', ')}), OpenAPI at ${base}/docs`);
-    logger.log(`dashboard: open a portal link (15 minutes, one tenant): curl -X POST ${base}/demo/portal-links -H 'x-api-key: <key>'`);
-  }
-  else logger.log('API:      off; set DEMO_API_KEYS=key:tenant,... to mount the management API and /docs');
+  logger.log(`API:      ${base}/webhooks, OpenAPI at ${base}/docs; ${tenants.length > 0 ? `header x-api-key (tenants ${tenants.join(', ')})` : 'set DEMO_API_KEYS=key:tenant,... for API keys'}`);
+  if (tenants.length > 0) logger.log(`portal:   a customer's link (15 minutes, one tenant): curl -X POST ${base}/demo/portal-links -H 'x-api-key: <key>'`);
+  // The link is a credential for the demo's tenant: printed for whoever started the demo.
+  const link = operatorLink(app, config, base);
+  logger.log(`dashboard (tenant ${config.tenant}, until ${link.expiresAt.toLocaleTimeString()}): ${link.url}`);
 }
 
 function describeRedis(config: DemoConfig): string {

@@ -26,8 +26,10 @@ export interface DemoConfig {
   endpointSecret: string;
   /** True when `endpointSecret` was generated at start (it then lives in memory only). */
   endpointSecretGenerated: boolean;
-  /** Management API keys and the tenant each one acts for; empty: the API is not mounted. */
+  /** Management API keys and the tenant each one acts for; empty: only portal links reach the API. */
   apiKeys: Record<string, string>;
+  /** The demo's own customer account: its routes' events and its endpoints belong to it. */
+  tenant: string;
 }
 
 export type DemoEnvironment = Record<string, string | undefined>;
@@ -39,6 +41,7 @@ export const DEFAULT_SQLITE_FILE = 'demo.sqlite';
 /** Without REDIS_URL the library runs in embedded mode: no Redis, the database is polled. */
 export const DEFAULT_REDIS_URL: string | undefined = undefined;
 export const DEFAULT_QUEUE_PREFIX = 'webhooks-demo';
+export const DEFAULT_TENANT = 'demo';
 export const RECEIVER_PATH = '/receiver/hook';
 
 export class DemoConfigError extends Error {
@@ -55,8 +58,9 @@ export class DemoConfigError extends Error {
  * - `WEBHOOKS_ENABLED` (default true; `false` or `0` disables)
  * - `DEMO_ENDPOINTS`: comma-separated URLs (default: the demo's own receiver; set but empty: none)
  * - `DEMO_ENDPOINT_SECRET`: `whsec_…` secret of those endpoints (default: generated, kept in memory)
- * - `DEMO_API_KEYS`: `key:tenant` pairs, comma-separated, for the management API (default: none,
- *   and then the API is not mounted: the demo ships no credentials of its own)
+ * - `DEMO_API_KEYS`: `key:tenant` pairs, comma-separated, for the management API (default: none:
+ *   the demo ships no credentials of its own; the operator link printed at start opens the dashboard)
+ * - `DEMO_TENANT`: the tenant of the demo's own events and endpoints (default `demo`)
  */
 export function loadDemoConfig(env: DemoEnvironment = process.env, generateSecret: () => string = generateWebhookSecret): DemoConfig {
   const apiKeys = parseApiKeys(env.DEMO_API_KEYS);
@@ -76,6 +80,7 @@ export function loadDemoConfig(env: DemoEnvironment = process.env, generateSecre
     endpointSecret: secret || generateSecret(),
     endpointSecretGenerated: !secret,
     apiKeys,
+    tenant: env.DEMO_TENANT?.trim() || DEFAULT_TENANT,
   };
 }
 

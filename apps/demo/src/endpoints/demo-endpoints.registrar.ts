@@ -4,7 +4,7 @@ import { DEMO_CONFIG } from '../config/demo-config.module';
 import type { DemoConfig } from '../config/demo-config';
 import { ReceiverSecrets } from '../receiver/receiver-secrets.store';
 
-/** Registers the `DEMO_ENDPOINTS` (for every event type, no tenant) when the app starts. */
+/** Registers the `DEMO_ENDPOINTS` (for every event type, for the demo's tenant) when the app starts. */
 @Injectable()
 export class DemoEndpointsRegistrar implements OnApplicationBootstrap {
   private readonly logger = new Logger('DemoEndpoints');
@@ -32,7 +32,7 @@ export class DemoEndpointsRegistrar implements OnApplicationBootstrap {
   async register(urls: readonly string[]): Promise<string[]> {
     const created: string[] = [];
     for (const url of urls) {
-      const { endpoint, outcome } = await this.endpoints.ensure({ url, eventTypes: ['*'], tenantId: null, secret: this.config.endpointSecret, description: 'demo endpoint' });
+      const { endpoint, outcome } = await this.endpoints.ensure({ url, eventTypes: ['*'], tenantId: this.config.tenant, secret: this.config.endpointSecret, description: 'demo endpoint' });
       this.secrets.add(endpoint.secret);
       if (outcome === 'created') created.push(url);
       this.logger.log(`${urlForLogs(url)} (endpoint ${endpoint.id}): ${outcome === 'created' ? 'registered for every event type' : `already registered (${endpoint.status}), ${outcome}`}`);

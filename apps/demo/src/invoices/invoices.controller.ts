@@ -10,7 +10,7 @@ export class InvoicesController {
 
   /** `@EmitsWebhook` works on controller routes too: the route's result becomes `data`. */
   @Post()
-  @EmitsWebhook('invoice.created')
+  @EmitsWebhook('invoice.created', { tenant: (invoice: Invoice) => invoice.tenantId })
   create(@Body() body: CreateInvoiceDto): Invoice {
     return this.invoices.create(body.customer, body.amount, body.currency);
   }

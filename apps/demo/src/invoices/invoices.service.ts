@@ -1,5 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EmitsWebhook } from 'nestjs-webhooks';
+import { DEMO_CONFIG } from '../config/demo-config.module';
+import type { DemoConfig } from '../config/demo-config';
 import type { Invoice } from './invoice.model';
 
 /** Invoices kept in memory. */
@@ -8,11 +10,15 @@ export class InvoicesService {
   private readonly invoices = new Map<string, Invoice>();
   private sequence = 0;
 
+  /** The demo serves one customer account, whose endpoints receive its webhooks. */
+  constructor(@Inject(DEMO_CONFIG) private readonly config: DemoConfig) {}
+
   /** Not decorated: the controller route that calls it sends `invoice.created`. */
   create(customer: string, amount: number, currency = 'EUR'): Invoice {
     this.sequence += 1;
     const invoice: Invoice = {
       id: `inv_${String(this.sequence).padStart(4, '0')}`,
+      tenantId: this.config.tenant,
       customer,
       amount,
       currency,
@@ -24,7 +30,7 @@ export class InvoicesService {
     return { ...invoice };
   }
 
-  @EmitsWebhook('invoice.paid')
+  @EmitsWebhook('invoice.paid', { tenant: (invoice: Invoice) => invoice.tenantId })
   pay(invoiceId: string): Invoice {
     const invoice = this.invoices.get(invoiceId);
     if (!invoice) throw new NotFoundException(`invoice ${invoiceId} not found`);

@@ -1,5 +1,7 @@
 export interface Payment {
   id: string;
+  /** The customer account the payment belongs to: its endpoints receive the webhooks. */
+  tenantId: string;
   /** In minor units (cents). */
   amount: number;
   currency: string;
@@ -10,6 +12,7 @@ export interface Payment {
 
 export interface Refund {
   paymentId: string;
+  tenantId: string;
   /** In minor units (cents). */
   amount: number;
   currency: string;

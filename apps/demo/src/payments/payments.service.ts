@@ -1,5 +1,7 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { EmitsWebhook } from 'nestjs-webhooks';
+import { DEMO_CONFIG } from '../config/demo-config.module';
+import type { DemoConfig } from '../config/demo-config';
 import type { Payment, Refund } from './payment.model';
 
 /** Payments kept in memory; each successful call below also sends a webhook. */
@@ -7,11 +9,15 @@ import type { Payment, Refund } from './payment.model';
 export class PaymentsService {
   private readonly payments = new Map<string, Payment>();
 
+  /** The demo serves one customer account, whose endpoints receive its webhooks. */
+  constructor(@Inject(DEMO_CONFIG) private readonly config: DemoConfig) {}
+
   /** Synchronous: the webhook is published right after the method returned. */
-  @EmitsWebhook('payment.verified', { data: (payment: Payment) => payment })
+  @EmitsWebhook('payment.verified', { data: (payment: Payment) => payment, tenant: (payment: Payment) => payment.tenantId })
   verify(paymentId: string, amount: number, currency = 'EUR'): Payment {
     const payment: Payment = {
       id: paymentId,
+      tenantId: this.config.tenant,
       amount,
       currency,
       status: 'verified',
@@ -23,7 +29,7 @@ export class PaymentsService {
   }
 
   /** Asynchronous: the webhook is published once the promise resolved; a throw sends nothing. */
-  @EmitsWebhook('payment.refunded')
+  @EmitsWebhook('payment.refunded', { tenant: (refund: Refund) => refund.tenantId })
   async refund(paymentId: string, amount?: number, reason?: string): Promise<Refund> {
     const payment = this.payments.get(paymentId);
     if (!payment) throw new NotFoundException(`payment ${paymentId} was not verified`);
@@ -33,7 +39,7 @@ export class PaymentsService {
     if (refunded > left) throw new BadRequestException(`at most ${left} can still be refunded`);
     payment.refundedAmount += refunded;
     payment.status = payment.refundedAmount === payment.amount ? 'refunded' : 'partially_refunded';
-    return { paymentId, amount: refunded, currency: payment.currency, reason: reason ?? null, refundedAt: new Date().toISOString() };
+    return { paymentId, tenantId: payment.tenantId, amount: refunded, currency: payment.currency, reason: reason ?? null, refundedAt: new Date().toISOString() };
   }
 
   find(paymentId: string): Payment | undefined {
