@@ -60,6 +60,9 @@ export async function startApiApp(options: ApiFixtureOptions): Promise<INestAppl
   if (options.hostValidationPipe) app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }));
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
+  // A client reusing a connection the server is closing as idle at that moment gets ECONNRESET;
+  // the tests' pauses between requests can reach Node's 5 s default, so keep them open longer.
+  (app.getHttpServer() as { keepAliveTimeout: number }).keepAliveTimeout = 60_000;
   return app;
 }
 

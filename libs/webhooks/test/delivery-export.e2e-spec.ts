@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
-import { DeliveryExportReader, EXPORT_BATCH_SIZE } from '../src/management/queries/delivery-export.reader';
+import { DeliveryExportReader, EXPORT_BATCH_SIZE } from '../src/storage/queries/delivery-export.reader';
 import { ApiClient, startApiApp } from '../../../test/support/api-fixture';
 import { postgresWithBull, type TestBackend } from '../../../test/support/backends';
 import { GatedExportReader } from './gated-export-reader';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WebhookDelivery } from '../src/storage/entities';
-import type { DeliveryFilter } from '../src/management/queries/deliveries.queries';
-import { DeliveryExportReader } from '../src/management/queries/delivery-export.reader';
+import type { DeliveryFilter } from '../src/storage/queries/deliveries.queries';
+import { DeliveryExportReader } from '../src/storage/queries/delivery-export.reader';
 
 /**
  * The export reader with a gate in front of every batch after the first, and a count of the

@@ -8,7 +8,7 @@ import { findSigningSecretProblem, generateSigningSecret, signatureSchemeOf } fr
 import { DEFAULT_MAX_PREVIOUS_SECRETS, rotateSecrets } from '../delivery/signing/secret-rotation';
 import { findEndpointInputProblem } from './endpoint-input.rules';
 import { EventTypeCatalog } from '../publishing/event-type.catalog';
-import { matchesAnyEventType } from '../publishing/event-type-pattern';
+import { matchesAnyEventType } from '../common/event-type-pattern';
 import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import { endpointUrlKey } from '../storage/entities/endpoint-url-key';
 import { isUniqueViolation } from '../storage/query-errors';

@@ -1,61 +1,14 @@
-// NOTE: no type here comes from an optional peer (Bull, prom-client): a host that does not
-// install them compiles against these declarations all the same.
+import type { DeliveryQueueSettings, RedisConnectionOptions } from './connection.options';
+import type { HealthOptions, MetricsOptions } from './operations.options';
+import type { OutboundPolicyOptions } from './outbound.options';
+import type { RetrySchedule } from './retry-schedule.types';
+import type { SecretEncryptionOptions } from './secret-encryption.options';
 
-/** ioredis connection options (host, port, password, db, tls, ...), passed to Bull as they are. */
-export interface RedisConnectionOptions {
-  host?: string;
-  port?: number;
-  username?: string;
-  password?: string;
-  db?: number;
-  tls?: Record<string, unknown>;
-  [option: string]: unknown;
-}
-
-/** Bull's queue settings the host may tune (see Bull's `AdvancedSettings`). */
-export interface DeliveryQueueSettings {
-  /** How long a worker holds a job's lock, in ms; a worker that stops renewing it is presumed dead. Bull's default 30 000. */
-  lockDuration?: number;
-  /** How often the lock is renewed, in ms. Default: half of `lockDuration`. */
-  lockRenewTime?: number;
-  /** How often Bull looks for jobs whose worker died (stalled), in ms. Bull's default 30 000. */
-  stalledInterval?: number;
-  /** How many times a job may stall before Bull fails it. Bull's default 1. */
-  maxStalledCount?: number;
-  /** Bull's timer for delayed jobs, in ms. Bull's default 5 000. */
-  guardInterval?: number;
-  /** Delay before processing the next job after an internal error, in ms. Bull's default 5 000. */
-  retryProcessDelay?: number;
-  /** How long a blocking wait for new jobs lasts, in seconds. Bull's default 5. */
-  drainDelay?: number;
-}
-
-/** A prom-client `Registry`, typed by what the library uses of it. */
-export interface MetricsRegistry {
-  readonly contentType: string;
-  metrics(): Promise<string>;
-  removeSingleMetric(name: string): void;
-}
-
-/** A retry schedule given as the delay before each attempt (attempt 1 first). */
-export interface RetryDelaysSchedule {
-  /** Milliseconds to wait before attempt 1, 2, 3, ... (0 to 7 days each); its length (1 to 50) is the number of attempts. */
-  delaysMs: number[];
-}
-
-/** A retry schedule given as exponential backoff. */
-export interface ExponentialRetrySchedule {
-  /** Delay before the second attempt, in milliseconds (the first one is immediate); 0 to 7 days. */
-  baseMs: number;
-  /** Each later delay is the previous one times this factor, 1 to 10. Default 2. */
-  factor?: number;
-  /** Total number of attempts, the first one included; 1 to 50. */
-  maxAttempts: number;
-  /** No single delay grows beyond this many milliseconds (at most 7 days, which is also the bound without it). */
-  capMs?: number;
-}
-
-export type RetrySchedule = RetryDelaysSchedule | ExponentialRetrySchedule;
+export type { DeliveryQueueSettings, RedisConnectionOptions } from './connection.options';
+export type { HealthOptions, MetricsOptions, MetricsRegistry } from './operations.options';
+export type { OutboundPolicyOptions } from './outbound.options';
+export type { ExponentialRetrySchedule, RetryDelaysSchedule, RetrySchedule } from './retry-schedule.types';
+export type { SecretEncryptionKey, SecretEncryptionOptions } from './secret-encryption.options';
 
 /** An entry of the event type catalog. */
 export interface EventTypeDefinition {
@@ -66,74 +19,6 @@ export interface EventTypeDefinition {
   schema?: Record<string, unknown>;
   /** An example `data` payload, shown to subscribers. */
   example?: unknown;
-}
-
-/** One key of the secret encryption key ring. */
-export interface SecretEncryptionKey {
-  /** Stored next to every value it encrypts: 1 to 32 letters, digits, `_` or `-`. */
-  id: string;
-  /** base64 of 32 random bytes, e.g. from `openssl rand -base64 32`. */
-  key: string;
-}
-
-/** Encryption at rest of endpoint secrets (AES-256-GCM). */
-export interface SecretEncryptionOptions {
-  /**
-   * The key ring. The first key encrypts every secret written from now on; every key listed
-   * decrypts. To rotate: put a new key first and keep the old ones until no row uses them.
-   */
-  keys: SecretEncryptionKey[];
-}
-
-/** Where outbound requests may go. Blocks every non-public address unless listed. */
-export interface OutboundPolicyOptions {
-  /** Accept `http://` endpoint URLs. Meant for development and tests only. Default false. */
-  allowHttp?: boolean;
-  /**
-   * CIDR ranges that may be reached although they are not public, e.g. `127.0.0.0/8` for a
-   * receiver on loopback in tests, or an internal network. Default: none.
-   */
-  allowedNetworks?: string[];
-  /**
-   * Resolves endpoint hostnames, both when an endpoint URL is checked (create, update, ensure)
-   * and when the HTTP client connects; the address policy is applied to every address it
-   * returns. Default: the system resolver (`dns.lookup`). For custom DNS and for tests that
-   * simulate DNS answers.
-   */
-  resolveHost?: (hostname: string) => Promise<string[]>;
-}
-
-/** Thresholds of `WebhooksHealthIndicator`. */
-export interface HealthOptions {
-  /**
-   * The indicator is down when the oldest due delivery has waited longer than this, in ms:
-   * workers are missing, stuck or too few. Default 300 000 (5 min).
-   */
-  maxBacklogLagMs?: number;
-  /**
-   * How far back the delivery success rate looks, in ms. It counts deliveries, not attempts:
-   * those that succeeded or failed for good in the window, and those waiting for a retry
-   * after a failed attempt in it. Default 900 000 (15 min).
-   */
-  successRateWindowMs?: number;
-  /** A success rate at or above this (0 to 1) is healthy. Default 0.95. */
-  healthySuccessRate?: number;
-  /**
-   * At or above this (0 to 1) and below `healthySuccessRate` the success rate is degraded;
-   * below it, unhealthy. Either way the indicator reports `degraded`, never down: failing
-   * receivers are not an outage of the sender. Default 0.8.
-   */
-  degradedSuccessRate?: number;
-}
-
-/** Where `WebhooksMetrics` registers its Prometheus metrics. */
-export interface MetricsOptions {
-  /**
-   * A prom-client `Registry` of the host's (e.g. prom-client's global `register`), so one
-   * scrape serves the host's metrics and the library's. Default: a registry of the library's
-   * own, served by `WebhooksMetrics.metrics()`.
-   */
-  registry?: MetricsRegistry;
 }
 
 /** Options of `WebhooksModule.forRoot` / `forRootAsync`. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { HostEventEmitter } from '../common/host-event-emitter';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import { matchesAnyEventType } from './event-type-pattern';
+import { matchesAnyEventType } from '../common/event-type-pattern';
 import { PublishBuffer } from './publish-buffer';
 
 /** The library's own notifications are never turned into webhooks. */

@@ -1,5 +1,5 @@
 import { registerDecoratedEventType } from './event-type.catalog';
-import { isValidEventType } from './event-type-pattern';
+import { isValidEventType } from '../common/event-type-pattern';
 
 /** How a decorated method's outcome becomes the event. */
 export interface EmitsWebhookOptions<TResult = any, TArgs extends unknown[] = any[]> {

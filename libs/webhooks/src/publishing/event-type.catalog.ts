@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { EventTypeDefinition } from '../options/webhooks-options.interface';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import { isWildcardPattern } from './event-type-pattern';
+import { isWildcardPattern } from '../common/event-type-pattern';
 
 /** Types named by `@EmitsWebhook` anywhere in the process; filled when classes are defined. */
 const decoratedEventTypes = new Set<string>();

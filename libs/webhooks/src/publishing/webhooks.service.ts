@@ -8,7 +8,7 @@ import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { DueDelivery } from '../common/due-delivery';
 import { OutboxEnqueuer } from './outbox-enqueuer';
 import { WebhookActivity } from '../common/webhook-activity';
-import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from './event-type-pattern';
+import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from '../common/event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
 
 export interface PublishOptions {

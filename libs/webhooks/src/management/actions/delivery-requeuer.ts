@@ -1,10 +1,10 @@
 import { ConflictException, HttpException, Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsService } from '../endpoints.service';
-import { FailedDeliveriesQueries, type DeliveryPosition } from '../queries/failed-deliveries.queries';
-import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
+import { FailedDeliveriesQueries, type DeliveryPosition } from '../../storage/queries/failed-deliveries.queries';
+import { TenantScopedQueries } from '../../storage/queries/tenant-scoped.queries';
+import { DeliveryActionsStore } from '../../storage/queries/delivery-actions.store';
 import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
 
 const RECOVER_BATCH = 500;
@@ -28,6 +28,7 @@ export type RetryOutcome = { deliveryId: string; status: DeliveryStatus; error: 
 export class DeliveryRequeuer {
   constructor(
     private readonly scoped: TenantScopedQueries,
+    private readonly actions: DeliveryActionsStore,
     private readonly failed: FailedDeliveriesQueries,
     private readonly endpoints: EndpointsService,
     private readonly outbox: OutboxEnqueuer,
@@ -39,11 +40,7 @@ export class DeliveryRequeuer {
     if (delivery.status === DeliveryStatus.Delivering) throw new ConflictException('delivery is being attempted right now');
     await this.assertDeliverable(tenantId, delivery.endpointId);
     const now = new Date();
-    const result = await this.scoped
-      .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
-      .andWhere({ id: delivery.id, status: delivery.status })
-      .execute();
-    if (result.affected !== 1) throw new ConflictException('delivery changed meanwhile, try again');
+    if (!(await this.actions.makeDue(tenantId, delivery.id, delivery.status, now))) throw new ConflictException('delivery changed meanwhile, try again');
     // requeue, not enqueue: a retrying delivery already has a delayed Bull job, which is promoted.
     await this.outbox.requeueNow([{ id: delivery.id, runAt: now }]);
     return { ...delivery, status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now };
@@ -97,17 +94,14 @@ export class DeliveryRequeuer {
 
   private async requeueBatch(tenantId: string, ids: string[]): Promise<number> {
     const now = new Date();
-    const changed = await this.scoped
-      .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
-      .andWhere({ id: In(ids), status: DeliveryStatus.Failed })
-      .execute();
+    const changed = await this.actions.makeFailedDue(tenantId, ids, now);
     await this.outbox.requeueNow(ids.map((id) => ({ id, runAt: now })));
-    return changed.affected ?? ids.length;
+    return changed;
   }
 
   /** A deleted endpoint cannot receive, and a disabled one would fail them again at once. */
   private async assertDeliverable(tenantId: string, endpointId: string): Promise<void> {
-    const endpoint = await this.scoped.select(WebhookEndpoint, 'endpoint', tenantId).withDeleted().andWhere('endpoint.id = :endpointId', { endpointId }).getOne();
+    const endpoint = await this.actions.endpointEvenDeleted(tenantId, endpointId);
     if (!endpoint || endpoint.deletedAt) throw new ConflictException('the endpoint was deleted');
     if (endpoint.status === EndpointStatus.Disabled) throw new ConflictException('the endpoint is disabled: enable it first');
   }

@@ -1,16 +1,10 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { DeliveryWorker } from '../../delivery/delivery.worker';
 import type { DeliveryStep, HoldReason } from '../../delivery/delivery-step';
 import { EventTypeCatalog } from '../../publishing/event-type.catalog';
 import { OutboxEnqueuer } from '../../publishing/outbox-enqueuer';
-import { WebhookAttempt } from '../../storage/entities/attempt.entity';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import { WebhookEvent } from '../../storage/entities/event.entity';
-import { inTransaction } from '../../storage/transactions';
+import { DeliveryActionsStore } from '../../storage/queries/delivery-actions.store';
 import type { JsonValue } from '../../storage/entities/column-types';
 import type { ClaimedDelivery } from '../../storage/deliveries/delivery-records';
 import { DeliveriesRepository } from '../../storage/deliveries/deliveries.repository';
@@ -55,7 +49,7 @@ const HOLD_EXPLANATIONS: Record<HoldReason, string> = {
 @Injectable()
 export class EndpointTester {
   constructor(
-    @InjectWebhooksDataSource() private readonly dataSource: DataSource,
+    private readonly actions: DeliveryActionsStore,
     private readonly endpoints: EndpointsService,
     private readonly worker: DeliveryWorker,
     private readonly outbox: OutboxEnqueuer,
@@ -96,18 +90,7 @@ export class EndpointTester {
    * so this call always makes the attempt itself and never has to wait for another worker.
    */
   private async insertClaimed(tenantId: string, endpoint: WebhookEndpoint, event: { type: string; data: JsonValue }, now: Date): Promise<ClaimedDelivery> {
-    const lease = this.deliveries.newLease(now);
-    const delivery = { id: randomUUID(), eventId: randomUUID(), endpointId: endpoint.id, tenantId, eventType: event.type, attemptCount: 0, leaseToken: lease.token };
-    await inTransaction(this.dataSource, async (manager) => {
-      await manager.insert(WebhookEvent, { id: delivery.eventId, type: event.type, tenantId, data: event.data, idempotencyKey: null, createdAt: now });
-      await manager.insert(WebhookDelivery, {
-        ...delivery,
-        status: DeliveryStatus.Delivering,
-        nextAttemptAt: lease.until,
-        createdAt: now,
-        updatedAt: now,
-      });
-    });
+    const delivery = await this.actions.insertClaimedTest(tenantId, endpoint.id, event, this.deliveries.newLease(now), now);
     this.deliveries.hold(delivery);
     return delivery;
   }
@@ -117,10 +100,10 @@ export class EndpointTester {
     if (step.kind === 'later' && step.heldBecause) {
       return notSent(`not sent: ${HOLD_EXPLANATIONS[step.heldBecause]}; the test delivery waits until ${step.at.toISOString()}`, step.heldBecause);
     }
-    const attempt = await this.dataSource.getRepository(WebhookAttempt).findOneBy({ deliveryId });
+    const attempt = await this.actions.firstAttempt(deliveryId);
     if (!attempt) {
       // The endpoint was disabled or deleted meanwhile: the delivery ended without an attempt.
-      const delivery = await this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
+      const delivery = await this.actions.delivery(deliveryId);
       return notSent(`not sent: ${delivery?.lastError ?? 'the delivery ended without an attempt'}`);
     }
     const status = attempt.responseStatus;

@@ -3,19 +3,21 @@ import { RouterModule } from '@nestjs/core';
 import { DeliveryRequeuer } from '../actions/delivery-requeuer';
 import { EndpointTester } from '../actions/endpoint-tester';
 import { EventReplayer } from '../actions/event-replayer';
-import { DeliveriesQueries } from '../queries/deliveries.queries';
-import { DeliveryExportReader } from '../queries/delivery-export.reader';
-import { DeliveryStatsQueries } from '../queries/delivery-stats.queries';
-import { EndpointsQueries } from '../queries/endpoints.queries';
-import { EventsQueries } from '../queries/events.queries';
-import { QueueStatusQueries } from '../queries/queue-status.queries';
-import { TenantScopedQueries } from '../queries/tenant-scoped.queries';
+import { DeliveriesQueries } from '../../storage/queries/deliveries.queries';
+import { DeliveryExportReader } from '../../storage/queries/delivery-export.reader';
+import { DeliveryStatsQueries } from '../../storage/queries/delivery-stats.queries';
+import { EndpointsQueries } from '../../storage/queries/endpoints.queries';
+import { EventsQueries } from '../../storage/queries/events.queries';
+import { QueueStatusReader } from './queue-status.reader';
+import { BacklogQueries } from '../../storage/queries/backlog.queries';
+import { DeliveryActionsStore } from '../../storage/queries/delivery-actions.store';
+import { TenantScopedQueries } from '../../storage/queries/tenant-scoped.queries';
 import { DashboardController } from '../../operations/dashboard/dashboard.controller';
 import { WebhooksPortal } from '../../operations/dashboard/webhooks-portal.service';
-import { DeliveryTimeseriesQueries } from '../queries/delivery-timeseries.queries';
-import { AttemptTimeseriesQueries } from '../queries/attempt-timeseries.queries';
-import { EndpointStatsQueries } from '../queries/endpoint-stats.queries';
-import { FailedDeliveriesQueries } from '../queries/failed-deliveries.queries';
+import { DeliveryTimeseriesQueries } from '../../storage/queries/delivery-timeseries.queries';
+import { AttemptTimeseriesQueries } from '../../storage/queries/attempt-timeseries.queries';
+import { EndpointStatsQueries } from '../../storage/queries/endpoint-stats.queries';
+import { FailedDeliveriesQueries } from '../../storage/queries/failed-deliveries.queries';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { DeliveryExportSlots } from './delivery-export.slots';
 import { EndpointsController } from './controllers/endpoints.controller';
@@ -63,7 +65,9 @@ export class WebhooksApiModule {
         AttemptTimeseriesQueries,
         EndpointStatsQueries,
         FailedDeliveriesQueries,
-        QueueStatusQueries,
+        QueueStatusReader,
+        BacklogQueries,
+        DeliveryActionsStore,
         DeliveryRequeuer,
         EventReplayer,
         EndpointTester,

@@ -1,4 +1,4 @@
-import type { RecentOutcomes } from '../operations.queries';
+import type { RecentOutcomes } from '../../storage/queries/operations.queries';
 
 export type SuccessRateStatus = 'healthy' | 'degraded' | 'unhealthy';
 

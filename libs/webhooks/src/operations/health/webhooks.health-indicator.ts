@@ -5,7 +5,7 @@ import { loadOptionalPeer } from '../../common/optional-peer';
 import { DeliveryDispatcher } from '../../dispatch/delivery-dispatcher';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import { answerWithin } from '../../common/answer-within';
-import { OperationsQueries, type Backlog, type EndpointCounts, type RecentOutcomes } from '../operations.queries';
+import { OperationsQueries, type Backlog, type EndpointCounts, type RecentOutcomes } from '../../storage/queries/operations.queries';
 import { PublishBuffer, type PublishBufferState } from '../../publishing/publish-buffer';
 import { judgeSuccessRate, successRate, type SuccessRateStatus } from './success-rate';
 

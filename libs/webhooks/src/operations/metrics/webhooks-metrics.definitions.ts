@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 
 /** The prom-client module (an optional peer, loaded by `WebhooksMetrics`). */
 export type PromClient = typeof import('prom-client');
-import { DUE_COUNT_LIMIT, type Backlog, type EndpointCounts } from '../operations.queries';
+import { DUE_COUNT_LIMIT, type Backlog, type EndpointCounts } from '../../storage/queries/operations.queries';
 
 /** What the database gauges show, read once per scrape; null when the reads failed. */
 export interface ScrapeFigures {

@@ -5,7 +5,7 @@ import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { MetricsRegistry } from '../../options/webhooks-options.interface';
 import { loadOptionalPeer } from '../../common/optional-peer';
 import { answerWithin } from '../../common/answer-within';
-import { OperationsQueries } from '../operations.queries';
+import { OperationsQueries } from '../../storage/queries/operations.queries';
 import { PublishBuffer } from '../../publishing/publish-buffer';
 import { WebhookActivity, type AttemptActivity, type WebhookActivityEvents } from '../../common/webhook-activity';
 import { createWebhooksMetrics, WEBHOOKS_METRIC_NAMES, type PromClient, type ScrapeFigures, type WebhooksMetricSet } from './webhooks-metrics.definitions';

@@ -10,9 +10,9 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
-import { DeliveriesQueries, type DeliveryFilter } from '../../queries/deliveries.queries';
-import { DeliveryExportReader } from '../../queries/delivery-export.reader';
-import { EndpointsQueries } from '../../queries/endpoints.queries';
+import { DeliveriesQueries, type DeliveryFilter } from '../../../storage/queries/deliveries.queries';
+import { DeliveryExportReader } from '../../../storage/queries/delivery-export.reader';
+import { EndpointsQueries } from '../../../storage/queries/endpoints.queries';
 import { buildEnvelope } from '../../../delivery/webhook-request.builder';
 import { deliveryDetail, deliveryListItem } from '../delivery-views';
 import { ApiTenant } from '../api-tenant.decorator';

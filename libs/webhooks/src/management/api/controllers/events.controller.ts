@@ -3,8 +3,8 @@ import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, Api
 import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { WebhooksService } from '../../../publishing/webhooks.service';
 import { EventReplayer } from '../../actions/event-replayer';
-import { EndpointsQueries } from '../../queries/endpoints.queries';
-import { EventsQueries, type EventFilter } from '../../queries/events.queries';
+import { EndpointsQueries } from '../../../storage/queries/endpoints.queries';
+import { EventsQueries, type EventFilter } from '../../../storage/queries/events.queries';
 import { deliveryListItem } from '../delivery-views';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';

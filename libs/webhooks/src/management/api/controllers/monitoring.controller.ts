@@ -1,12 +1,12 @@
 import { Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
-import { DeliveriesQueries } from '../../queries/deliveries.queries';
-import { DeliveryStatsQueries } from '../../queries/delivery-stats.queries';
-import { DeliveryTimeseriesQueries } from '../../queries/delivery-timeseries.queries';
-import { AttemptTimeseriesQueries } from '../../queries/attempt-timeseries.queries';
+import { DeliveriesQueries } from '../../../storage/queries/deliveries.queries';
+import { DeliveryStatsQueries } from '../../../storage/queries/delivery-stats.queries';
+import { DeliveryTimeseriesQueries } from '../../../storage/queries/delivery-timeseries.queries';
+import { AttemptTimeseriesQueries } from '../../../storage/queries/attempt-timeseries.queries';
 import { EndpointsService } from '../../endpoints.service';
-import { QueueStatusQueries } from '../../queries/queue-status.queries';
+import { QueueStatusReader } from '../queue-status.reader';
 import { ApiTenant } from '../api-tenant.decorator';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { DeliveryDto, FailureListDto, FailuresQueryDto } from '../dto/delivery.dto';
@@ -23,7 +23,7 @@ export class MonitoringController {
     private readonly catalog: EventTypeCatalog,
     private readonly stats: DeliveryStatsQueries,
     private readonly deliveries: DeliveriesQueries,
-    private readonly queue: QueueStatusQueries,
+    private readonly queue: QueueStatusReader,
     private readonly timeseries: DeliveryTimeseriesQueries,
     private readonly endpoints: EndpointsService,
     private readonly attemptTimeseries: AttemptTimeseriesQueries,

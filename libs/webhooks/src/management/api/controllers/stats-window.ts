@@ -1,4 +1,4 @@
-import type { StatsWindow } from '../../queries/delivery-stats.queries';
+import type { StatsWindow } from '../../../storage/queries/delivery-stats.queries';
 
 export const DEFAULT_STATS_HOURS = 24;
 

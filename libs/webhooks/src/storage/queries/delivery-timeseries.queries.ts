@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../../storage/entities/attempt.entity';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { WebhookAttempt } from '../entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { StatsWindow } from './delivery-stats.queries';
 import { bucketBounds, bucketCase } from './time-buckets';
 import { TenantScopedQueries } from './tenant-scoped.queries';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { StatsWindow } from './delivery-stats.queries';
 import { parseStoredDate } from './stored-date';
 import { TenantScopedQueries } from './tenant-scoped.queries';

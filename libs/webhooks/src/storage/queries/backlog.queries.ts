@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { RetryLaterException } from '../retry-later.exception';
-import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
-import { answerWithin } from '../../common/answer-within';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import { ATTEMPTABLE_STATUSES } from '../../storage/deliveries/delivery-records';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
+import { ATTEMPTABLE_STATUSES } from '../deliveries/delivery-records';
 import { parseStoredDate } from './stored-date';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
@@ -19,34 +16,16 @@ export interface Backlog {
   nextAttemptAt: Date | null;
 }
 
-export interface QueueStatus {
-  /** Bull's job counts; null in embedded mode. */
-  queue: QueueCounts | null;
-  backlog: Backlog;
-}
-
-const REDIS_ANSWER_TIMEOUT_MS = 3_000;
 const WAITING_STATUSES = [DeliveryStatus.Pending, DeliveryStatus.Retrying];
 
-/** Bull's job counts (when Bull dispatches) and the tenant's backlog in the database. */
+/** The tenant's backlog in the database: what is due, what waits, and what holds it. */
 @Injectable()
-export class QueueStatusQueries {
-  constructor(
-    private readonly dispatcher: DeliveryDispatcher,
-    private readonly scoped: TenantScopedQueries,
-  ) {}
+export class BacklogQueries {
+  constructor(private readonly scoped: TenantScopedQueries) {}
 
-  async status(tenantId: string, now: Date = new Date()): Promise<QueueStatus> {
-    const [queue, due, waiting, openCircuits] = await Promise.all([this.queueCounts(), this.due(tenantId, now), this.waiting(tenantId, now), this.openCircuits(tenantId, now)]);
-    return { queue, backlog: { ...due, ...waiting, openCircuits } };
-  }
-
-  private async queueCounts(): Promise<QueueStatus['queue']> {
-    try {
-      return await answerWithin(this.dispatcher.queueCounts(), REDIS_ANSWER_TIMEOUT_MS);
-    } catch {
-      throw RetryLaterException.unavailable('the queue (Redis)');
-    }
+  async backlog(tenantId: string, now: Date = new Date()): Promise<Backlog> {
+    const [due, waiting, openCircuits] = await Promise.all([this.due(tenantId, now), this.waiting(tenantId, now), this.openCircuits(tenantId, now)]);
+    return { ...due, ...waiting, openCircuits };
   }
 
   private async due(tenantId: string, now: Date): Promise<Pick<Backlog, 'due' | 'oldestDueAgeMs'>> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { WebhookEvent } from '../../storage/entities/event.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { WebhookEvent } from '../entities/event.entity';
 import { readPage, type Page } from './keyset-page';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 

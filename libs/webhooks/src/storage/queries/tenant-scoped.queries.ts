@@ -1,9 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { DataSource, type EntityManager, type FindOptionsWhere, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from 'typeorm';
-import type { WebhookDelivery } from '../../storage/entities/delivery.entity';
-import type { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import type { WebhookEvent } from '../../storage/entities/event.entity';
+import type { WebhookDelivery } from '../entities/delivery.entity';
+import type { WebhookEndpoint } from '../entities/endpoint.entity';
+import type { WebhookEvent } from '../entities/event.entity';
 
 /** The entities that carry a `tenantId`; attempts are reached through their delivery. */
 export type TenantOwned = WebhookEndpoint | WebhookEvent | WebhookDelivery;

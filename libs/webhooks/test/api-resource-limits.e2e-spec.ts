@@ -1,11 +1,12 @@
+// Holds exports open through the internal export reader, so this suite lives with the library.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConflictException, Injectable, type INestApplication } from '@nestjs/common';
 import { EndpointsService, type WebhookDelivery } from 'nestjs-webhooks';
 // Internal: the one provider the test replaces, to hold exports open for as long as it needs.
-import { DeliveryExportReader } from '../libs/webhooks/src/management/queries/delivery-export.reader';
-import { ApiClient, startApiApp } from './support/api-fixture';
-import { postgresWithBull, type TestBackend } from './support/backends';
-import { waitFor } from './support/wait-for';
+import { DeliveryExportReader } from '../src/storage/queries/delivery-export.reader';
+import { ApiClient, startApiApp } from '../../../test/support/api-fixture';
+import { postgresWithBull, type TestBackend } from '../../../test/support/backends';
+import { waitFor } from '../../../test/support/wait-for';
 
 // Limits on what one caller can hold: endpoints per tenant (they were unbounded) and
 // exports streaming at once (each holds a database connection while its client reads).

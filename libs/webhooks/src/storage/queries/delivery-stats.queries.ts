@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../../storage/entities/attempt.entity';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { WebhookAttempt } from '../entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
 import { ratio, successRates } from './ratios';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 

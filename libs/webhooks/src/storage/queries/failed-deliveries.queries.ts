@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { EndpointStatus, WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
 /** Dead letters to send again: created in [since, until], optionally one endpoint's or one type's. */

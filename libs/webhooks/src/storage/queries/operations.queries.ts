@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../storage/data-source.provider';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { DataSource, LessThanOrEqual, type SelectQueryBuilder } from 'typeorm';
-import { DeliveryStatus, WebhookDelivery } from '../storage/entities/delivery.entity';
-import { EndpointStatus, WebhookEndpoint } from '../storage/entities/endpoint.entity';
-import { ATTEMPTABLE_STATUSES } from '../storage/deliveries/delivery-records';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
+import { ATTEMPTABLE_STATUSES } from '../deliveries/delivery-records';
 
 /** Due deliveries are counted up to this many: past it, the count only says "at least". */
 export const DUE_COUNT_LIMIT = 100_000;

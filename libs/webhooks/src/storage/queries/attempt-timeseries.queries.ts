@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../../storage/entities/attempt.entity';
-import { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import { WebhookAttempt } from '../entities/attempt.entity';
+import { WebhookDelivery } from '../entities/delivery.entity';
 import type { StatsWindow } from './delivery-stats.queries';
 import { ratio } from './ratios';
 import { bucketBounds, bucketCase, type TimeBucket } from './time-buckets';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { WebhookDelivery } from '../../storage/entities/delivery.entity';
+import type { WebhookDelivery } from '../entities/delivery.entity';
 import { DeliveriesQueries, type DeliveryFilter } from './deliveries.queries';
 import { afterCursor } from './keyset-page';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import { matchesAnyEventType } from '../../publishing/event-type-pattern';
-import type { EndpointStatus } from '../../storage/entities/endpoint.entity';
-import { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
+import { matchesAnyEventType } from '../../common/event-type-pattern';
+import type { EndpointStatus } from '../entities/endpoint.entity';
+import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { afterCursor, decodeCursor, encodeCursor, type Page } from './keyset-page';
 import { containsPattern, LIKE_ESCAPE } from './like-pattern';
 import { TenantScopedQueries } from './tenant-scoped.queries';

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectWebhooksDataSource } from '../../storage/data-source.provider';
+import { InjectWebhooksDataSource } from '../data-source.provider';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../../storage/entities/attempt.entity';
-import { DeliveryStatus, WebhookDelivery } from '../../storage/entities/delivery.entity';
-import { WebhookEndpoint } from '../../storage/entities/endpoint.entity';
-import { WebhookEvent } from '../../storage/entities/event.entity';
+import { WebhookAttempt } from '../entities/attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
+import { WebhookEndpoint } from '../entities/endpoint.entity';
+import { WebhookEvent } from '../entities/event.entity';
 import { readPage, type Page } from './keyset-page';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
