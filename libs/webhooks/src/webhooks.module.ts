@@ -36,7 +36,7 @@ import { WEBHOOKS_DNS_LOOKUP } from './common/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
-import { OperationsQueries } from './operations/operations.queries';
+import { OperationsQueries } from './storage/queries/operations.queries';
 import { WebhookActivity } from './common/webhook-activity';
 
 const providers: Provider[] = [
