@@ -48,16 +48,16 @@ export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worke
 export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
 export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './common/host-resolver';
 export { urlForLogs } from './delivery/outbound/endpoint-url';
-export { generateWebhookSecret, maskWebhookSecret } from './delivery/signing/webhook-secret';
-export { generateEd25519SigningKey, publicKeyOf, type Ed25519SigningKeyPair } from './delivery/signing/ed25519-signing-key';
+export { generateWebhookSecret, maskWebhookSecret } from './signing/webhook-secret';
+export { generateEd25519SigningKey, publicKeyOf, type Ed25519SigningKeyPair } from './signing/ed25519-signing-key';
 export {
   findSigningSecretProblem,
   generateSigningSecret,
   signatureSchemeOf,
   verificationKeyOf,
   type SignatureScheme,
-} from './delivery/signing/signing-secret';
-export { rotateSecrets, DEFAULT_MAX_PREVIOUS_SECRETS, type RotatedSecrets } from './delivery/signing/secret-rotation';
+} from './signing/signing-secret';
+export { rotateSecrets, DEFAULT_MAX_PREVIOUS_SECRETS, type RotatedSecrets } from './signing/secret-rotation';
 
 // Management
 export {

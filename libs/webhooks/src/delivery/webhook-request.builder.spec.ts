@@ -4,9 +4,9 @@ import { verifyWebhook } from '../receiving/verify-webhook';
 import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { decodeEd25519PublicKey, generateEd25519SigningKey } from './signing/ed25519-signing-key';
-import { hmacSignature, signedPayload } from './signing/webhook-signature';
-import { decodeWebhookSecret } from './signing/webhook-secret';
+import { decodeEd25519PublicKey, generateEd25519SigningKey } from '../signing/ed25519-signing-key';
+import { hmacSignature, signedPayload } from '../signing/webhook-signature';
+import { decodeWebhookSecret } from '../signing/webhook-secret';
 import { buildEnvelope, buildWebhookRequest, signingSecrets } from './webhook-request.builder';
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 0x01).toString('base64');

@@ -1,9 +1,9 @@
 import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
-import { isEd25519SigningKey } from './signing/ed25519-signing-key';
+import { isEd25519SigningKey } from '../signing/ed25519-signing-key';
 import { redactCredentialHeaders } from '../storage/secrets/credential-headers';
-import { LEGACY_SIGNATURE_HEADER, legacySignature, SignatureHeaders, signatureHeader } from './signing/webhook-signature';
+import { LEGACY_SIGNATURE_HEADER, legacySignature, SignatureHeaders, signatureHeader } from '../signing/webhook-signature';
 
 /** The JSON body every endpoint receives. */
 export interface WebhookEnvelope {

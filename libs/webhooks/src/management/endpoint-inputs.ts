@@ -1,5 +1,5 @@
 import type { RetrySchedule } from '../options/webhooks-options.interface';
-import type { SignatureScheme } from '../delivery/signing/signing-secret';
+import type { SignatureScheme } from '../signing/signing-secret';
 import type { JsonValue } from '../storage/entities/column-types';
 import type { EndpointStatus } from '../storage/entities/endpoint.entity';
 

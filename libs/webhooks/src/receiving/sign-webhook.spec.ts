@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import { generateEd25519SigningKey } from '../delivery/signing/ed25519-signing-key';
-import { generateWebhookSecret } from '../delivery/signing/webhook-secret';
+import { generateEd25519SigningKey } from '../signing/ed25519-signing-key';
+import { generateWebhookSecret } from '../signing/webhook-secret';
 import { signWebhook } from './sign-webhook';
 import { verifyWebhook } from './verify-webhook';
 

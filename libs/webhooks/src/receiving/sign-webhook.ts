@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signatureHeader, SignatureHeaders } from '../delivery/signing/webhook-signature';
+import { signatureHeader, SignatureHeaders } from '../signing/webhook-signature';
 
 /** What `signWebhook` signs besides the body. */
 export interface SignWebhookOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { generateEd25519SigningKey } from '../delivery/signing/ed25519-signing-key';
-import { signatureHeader } from '../delivery/signing/webhook-signature';
+import { generateEd25519SigningKey } from '../signing/ed25519-signing-key';
+import { signatureHeader } from '../signing/webhook-signature';
 import { verifyWebhook, WebhookVerificationError, type WebhookHeaders } from './verify-webhook';
 
 const NOW = new Date('2031-02-03T04:05:06.000Z');

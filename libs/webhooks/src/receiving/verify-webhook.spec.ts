@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Webhook } from 'standardwebhooks';
-import { generateEd25519SigningKey } from '../delivery/signing/ed25519-signing-key';
-import { InvalidWebhookSecretError } from '../delivery/signing/webhook-secret';
-import { hmacSignature, signatureHeader } from '../delivery/signing/webhook-signature';
+import { generateEd25519SigningKey } from '../signing/ed25519-signing-key';
+import { InvalidWebhookSecretError } from '../signing/webhook-secret';
+import { hmacSignature, signatureHeader } from '../signing/webhook-signature';
 import { MAX_SIGNATURE_ENTRIES, verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from './verify-webhook';
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 0x11).toString('base64');

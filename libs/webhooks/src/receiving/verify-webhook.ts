@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-import { decodeEd25519PublicKey, isEd25519PublicKey, isEd25519SigningKey } from '../delivery/signing/ed25519-signing-key';
-import { decodeWebhookSecret, InvalidWebhookSecretError } from '../delivery/signing/webhook-secret';
-import { SignatureHeaders } from '../delivery/signing/webhook-signature';
+import { decodeEd25519PublicKey, isEd25519PublicKey, isEd25519SigningKey } from '../signing/ed25519-signing-key';
+import { decodeWebhookSecret, InvalidWebhookSecretError } from '../signing/webhook-secret';
+import { SignatureHeaders } from '../signing/webhook-signature';
 
 export interface VerifyWebhookOptions {
   /** How far the `webhook-timestamp` may be from now, either way, in seconds. Default 300. */

@@ -11,7 +11,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SignatureHeaders } from '../delivery/signing/webhook-signature';
+import { SignatureHeaders } from '../signing/webhook-signature';
 import { SeenWebhookIds } from './seen-webhook-ids';
 import { verifyWebhook, WebhookVerificationError, type VerifiedWebhook } from './verify-webhook';
 import { WEBHOOK_RECEIVER_OPTIONS } from './webhook-receiver.module-definition';

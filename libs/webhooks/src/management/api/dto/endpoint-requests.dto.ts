@@ -7,7 +7,7 @@ import { MAX_ROTATION_OVERLAP_SECONDS } from '../../endpoints.service';
 import { IsHeaderMap } from './header-map.validator';
 import { PageQueryDto } from './page.dto';
 import { SIGNATURE_SCHEMES } from '../../endpoint-input.rules';
-import type { SignatureScheme } from '../../../delivery/signing/signing-secret';
+import type { SignatureScheme } from '../../../signing/signing-secret';
 
 // NOTE: these DTOs check types and shapes only. URL rules (scheme, length, public address),
 // the event type catalog, secrets, timeouts and retry schedules are checked by

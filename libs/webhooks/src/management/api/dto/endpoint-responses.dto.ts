@@ -1,9 +1,9 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
 import type { HoldReason } from '../../../delivery/delivery-step';
 import { endpointHealthOf, type EndpointHealthState } from '../../endpoint-health';
-import { maskWebhookSecret } from '../../../delivery/signing/webhook-secret';
+import { maskWebhookSecret } from '../../../signing/webhook-secret';
 import { redactCredentialHeaders } from '../../../storage/secrets/credential-headers';
-import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../delivery/signing/signing-secret';
+import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../signing/signing-secret';
 import { EndpointStatus, type WebhookEndpoint } from '../../../storage/entities/endpoint.entity';
 import type { RetrySchedule } from '../../../options/webhooks-options.interface';
 import type { JsonValue } from '../../../storage/entities/column-types';

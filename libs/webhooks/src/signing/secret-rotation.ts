@@ -1,4 +1,4 @@
-import type { PreviousSecret } from '../../storage/entities/endpoint.entity';
+import type { PreviousSecret } from '../storage/entities/endpoint.entity';
 
 /** Previous secrets kept signing at most, by default; the oldest is dropped first. */
 export const DEFAULT_MAX_PREVIOUS_SECRETS = 5;
