@@ -83,7 +83,7 @@ describe(`dashboard at ${ENDPOINTS} endpoints and ${DELIVERIES.toLocaleString('e
     await ready();
     const ms = Date.now() - started;
     const api = await page.evaluate(() =>
-      performance.getEntriesByType('resource').filter((entry) => !entry.name.includes('/dashboard/')).map((entry) => ({ path: new URL(entry.name).pathname + new URL(entry.name).search, ms: Math.round(entry.duration) })),
+      performance.getEntriesByType('resource').filter((entry) => !entry.name.includes('/dashboard/')).map((entry) => ({ path: new URL(entry.name).pathname.replace(/[0-9a-f-]{36}/g, ':id'), ms: Math.round(entry.duration) })),
     );
     timings.push({ page: name, ms, slowestApi: api.reduce((slowest, entry) => (entry.ms > slowest.ms ? entry : slowest), { path: '-', ms: 0 }) });
   }
@@ -144,13 +144,15 @@ describe(`dashboard at ${ENDPOINTS} endpoints and ${DELIVERIES.toLocaleString('e
     const failed = Array.from({ length: DELIVERIES }, (_, n) => n).filter((n) => n % 25 !== 1 && n % 12 === 0).length;
     await timed('dead letters', '/failed', () => summary(`Showing 100 of ${failed}`));
     await timed('events', '/events', () => summary('Showing 50 of 5,000'));
-    await timed('monitoring, all endpoints', '/monitoring', () => page.locator('[data-tile="deliveries"] strong', { hasText: '5,000' }).waitFor());
+    await timed('monitoring, figures', '/monitoring', () => page.locator('[data-tile="deliveries"] strong', { hasText: '5,000' }).waitFor());
+    await timed('monitoring, with its charts', '/monitoring', () => page.locator('figure.chart-box', { hasText: 'Attempts by status' }).waitFor());
     const held = Array.from({ length: DELIVERIES }, (_, n) => n).filter((n) => n % 25 === 1 && n % ENDPOINTS < 10).length;
     await expect(page.locator('[data-tile="held"] strong').textContent()).resolves.toBe(String(held));
     await page.locator('input[name=endpoint]').fill('ep-149');
     await page.locator('input[name=endpoint]').press('Enter');
     await page.waitForURL(new RegExp(`endpointId=${endpointIds[149]}`));
     await page.locator('[data-tile="deliveries"] strong', { hasText: /^3\d$/ }).waitFor();
-    await timed('endpoint page', `/endpoints/${endpointIds[0]}`, () => page.locator('.next-attempt', { hasText: 'in ' }).waitFor());
+    // Endpoint 1: behind an open circuit, with deliveries waiting.
+    await timed('endpoint page', `/endpoints/${endpointIds[1]}`, () => page.locator('.next-attempt', { hasText: 'in ' }).waitFor());
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { urlForLogs } from 'nestjs-webhooks';
-import { operatorLink } from './api/operator-link';
+import { OPERATOR_LINK_TTL_SECONDS, operatorLink } from './api/operator-link';
 import { loadDemoConfig, RECEIVER_PATH, type DemoConfig } from './config/demo-config';
 import { createDemoApp } from './create-demo-app';
 
@@ -26,7 +26,7 @@ async function bootstrap(): Promise<void> {
   if (tenants.length > 0) logger.log(`portal:   a customer's link (15 minutes, one tenant): curl -X POST ${base}/demo/portal-links -H 'x-api-key: <key>'`);
   // The link is a credential for the demo's tenant: printed for whoever started the demo.
   const link = operatorLink(app, config, base);
-  logger.log(`dashboard (tenant ${config.tenant}, until ${link.expiresAt.toLocaleTimeString()}): ${link.url}`);
+  logger.log(`dashboard (tenant ${config.tenant}, for ${OPERATOR_LINK_TTL_SECONDS / 3600} hours): ${link.url}`);
 }
 
 function describeRedis(config: DemoConfig): string {

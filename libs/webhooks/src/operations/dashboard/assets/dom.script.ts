@@ -17,6 +17,17 @@ export function fill(el, ...children) {
   return el;
 }
 
+/**
+ * A place that 'promise' fills when it settles (its error shown there), so the rest of a page
+ * need not wait for its slowest part.
+ */
+export function whenReady(promise, render, label) {
+  const slot = h('div', { class: 'deferred', 'aria-busy': 'true' }, h('p', { class: 'loading' }, 'Loading ' + label + '…'));
+  promise.then((value) => fill(slot, render(value)), (error) => fill(slot, notice(error.message || String(error), 'error')))
+    .finally(() => slot.setAttribute('aria-busy', 'false'));
+  return slot;
+}
+
 export function notice(text, kind) {
   return h('p', { class: 'notice notice-' + (kind || 'info'), role: kind === 'error' ? 'alert' : 'status' }, text);
 }

@@ -1,7 +1,7 @@
 /** One endpoint: its health, every setting, figures, actions and charts. Served as `assets/endpoint-detail.js`. */
 export const ENDPOINT_DETAIL_JS = String.raw`import { get, query } from './api.js';
 import { chartsOf } from './charts.js';
-import { fill, h, headerList, notice } from './dom.js';
+import { fill, h, headerList, notice, whenReady } from './dom.js';
 import { endpointActions, testControls } from './endpoint-actions.js';
 import { maskedSecrets } from './endpoint-secret.js';
 import { count, healthBadge, ms, percent, when, whenWithRelative } from './format.js';
@@ -13,13 +13,14 @@ export async function endpointDetailView(id) {
 }
 
 async function draw(section, id, said) {
-  const [endpoint, stats, row, catalog, series] = await Promise.all([
+  const [endpoint, stats, row, catalog] = await Promise.all([
     get('endpoints/' + id),
     get('endpoints/' + id + '/stats?hours=24'),
     get('endpoints/stats' + query({ hours: 24, endpointIds: id })),
     get('event-types'),
-    get('stats/timeseries' + query({ hours: 24, buckets: 24, endpointId: id, by: 'attempt' })),
   ]);
+  // The charts' series is the slowest read: asked once the rest is in, and drawn when it comes.
+  const series = get('stats/timeseries' + query({ hours: 24, buckets: 24, endpointId: id, by: 'attempt' }));
   const waiting = row.data[0];
   const output = h('div', { 'aria-live': 'polite', id: 'endpoint-output' });
   const secretCell = h('dd', { class: 'secret-cell' }, maskedSecrets(endpoint));
@@ -52,7 +53,7 @@ async function draw(section, id, said) {
       h('dt', {}, 'Metadata'), h('dd', {}, endpoint.metadata ? h('pre', { class: 'metadata' }, JSON.stringify(endpoint.metadata, null, 2)) : '—'),
       h('dt', {}, 'Created'), h('dd', {}, when(endpoint.createdAt)),
       h('dt', {}, 'Updated'), h('dd', {}, when(endpoint.updatedAt))),
-    chartsOf(series));
+    whenReady(series, chartsOf, 'the charts'));
 }
 
 function scheduleText(schedule) {
