@@ -109,4 +109,22 @@ describe('chaos: faults under load (own PostgreSQL and Redis)', () => {
     expect(takeoverMs).toBeLessThanOrEqual(20_000);
     expect(figures.duplicates).toBeLessThanOrEqual(CONCURRENCY);
   }, 3 * MINUTE);
+
+  it('a worker stopped (SIGTERM) mid-load: it finishes what it is sending, hands back what it has not sent, nothing is attempted twice', async () => {
+    rig = await ChaosRig.start({ holdMs: 300 });
+    await rig.startApi();
+    const stopping = await rig.startWorker('worker-a', { concurrency: CONCURRENCY });
+    await rig.startWorker('worker-b', { concurrency: CONCURRENCY });
+    let inFlightAtStop = 0;
+    const ended = await rig.load(RATE, 8_000, async () => {
+      await pause(3_000);
+      inFlightAtStop = rig!.ledger.inFlight.get('worker-a')?.size ?? 0;
+      await stopping.kill('SIGTERM');
+    });
+    const figures = await rig.settle(ended);
+    report('worker sigterm', { ...figures, inFlightAtStop } as ChaosFigures);
+    expect(figures.lost).toBe(0);
+    expect(inFlightAtStop).toBeGreaterThan(0);
+    expect(figures.duplicates).toBe(0);
+  }, 3 * MINUTE);
 });

@@ -12,6 +12,7 @@ import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
+import { AttemptsInFlight } from './attempts-in-flight';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
@@ -47,6 +48,7 @@ const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
 export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');
   private readonly slots = new EndpointSlots();
+  private readonly inFlight = new AttemptsInFlight();
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -58,7 +60,21 @@ export class DeliveryWorker {
     private readonly activity: WebhookActivity,
   ) {}
 
-  async attempt(deliveryId: string): Promise<DeliveryStep> {
+  attempt(deliveryId: string): Promise<DeliveryStep> {
+    return this.inFlight.track(this.claimAndAttempt(deliveryId));
+  }
+
+  /**
+   * Shutdown: attempts that have not sent their request yet are put back, due now, for another
+   * worker; the ones being sent may finish for `shutdownTimeoutMs`; the leases still held then
+   * are given up at once (due now) rather than left to run out.
+   */
+  async stop(): Promise<void> {
+    await this.inFlight.settle(this.options.shutdownTimeoutMs);
+    await this.deliveries.releaseAll(new Date());
+  }
+
+  private async claimAndAttempt(deliveryId: string): Promise<DeliveryStep> {
     const now = new Date();
     const claim = await this.deliveries.claim(deliveryId, now);
     return claim ? this.attemptClaimed(claim, now) : this.stepForUnclaimed(deliveryId);
@@ -177,7 +193,7 @@ export class DeliveryWorker {
       return { kind: 'held', step: await this.postpone(delivery, slot.until, now, later(slot.until, 'endpoint-busy')) };
     }
     try {
-      const held = await this.holdForTraffic(delivery, endpoint, now);
+      const held = this.inFlight.stopping ? await this.postpone(delivery, now, now, later(now)) : await this.holdForTraffic(delivery, endpoint, now);
       if (held) return { kind: 'held', step: held };
       const request = buildWebhookRequest(
         { event, endpoint, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },

@@ -32,6 +32,7 @@ export interface ResolvedWebhooksOptions {
   pollIntervalMs: number;
   queueSettings: NonNullable<WebhooksModuleOptions['queueSettings']>;
   leaseMs: number;
+  shutdownTimeoutMs: number;
   enqueueTimeoutMs: number;
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
@@ -78,6 +79,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
     queueSettings: { lockDuration: 10 * SECOND, stalledInterval: 5 * SECOND, maxStalledCount: 100, ...options.queueSettings },
     leaseMs: options.leaseMs ?? 10 * SECOND,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10 * SECOND,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2 * SECOND,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 30 * SECOND,
     reconcileGraceMs: options.reconcileGraceMs ?? 10 * SECOND,

@@ -61,6 +61,12 @@ export interface WebhooksModuleOptions {
    */
   leaseMs?: number;
   /**
+   * At shutdown (SIGTERM, `app.close()`), how long the requests being sent may take to finish,
+   * in ms; deliveries not sent yet are put back at once, due now, for another worker, and so
+   * are those still out when this has passed. Default 10 000.
+   */
+  shutdownTimeoutMs?: number;
+  /**
    * Longest wait for the queue when handing it new deliveries, in ms. Past it, publish
    * returns anyway and the reconciler queues them once Redis answers. Default 2 000.
    */

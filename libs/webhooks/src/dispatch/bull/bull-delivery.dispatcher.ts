@@ -74,9 +74,15 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     });
   }
 
-  /** Waits for the jobs under way, then lets go of Redis. */
+  /**
+   * Takes no new job, lets the worker finish what it is sending (see `DeliveryWorker.stop`),
+   * then lets go of Redis without waiting further: a job still running then keeps its lock
+   * until Bull sees it stalled, and its delivery, given up by the worker, is due for another.
+   */
   async onModuleDestroy(): Promise<void> {
-    await this.queue.close();
+    await this.queue.pause(true, true).catch(() => undefined);
+    await this.worker.stop();
+    await this.queue.close(true);
   }
 
   private async handle(job: Job<DeliverJobData>): Promise<void> {

@@ -39,7 +39,7 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
     clearTimeout(this.wakeTimer);
     this.wake?.();
     await this.loop;
-    await Promise.allSettled(this.inFlight.values());
+    await this.worker.stop();
   }
 
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {

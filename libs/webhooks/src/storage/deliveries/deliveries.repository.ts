@@ -77,6 +77,13 @@ export class DeliveriesRepository implements OnModuleDestroy {
     this.renewal ??= setInterval(() => void this.renewLeases(), Math.max(100, Math.floor(this.options.leaseMs / 3))).unref();
   }
 
+  /** Gives up every lease this process holds: those deliveries are due again at `now`, for another worker. */
+  async releaseAll(now: Date): Promise<void> {
+    const held = [...this.leases.values()];
+    this.leases.clear();
+    if (held.length > 0) await this.store.renewLeases(held, now);
+  }
+
   /** Stops renewing: the delivery was written off (or given up). */
   release(delivery: HeldDelivery): void {
     if (this.leases.get(delivery.id)?.leaseToken === delivery.leaseToken) this.leases.delete(delivery.id);
