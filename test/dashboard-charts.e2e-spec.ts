@@ -63,7 +63,7 @@ describe('dashboard: charts by attempt time', () => {
     await expect(chart('Attempts by status').locator('rect.bar.tone-s2xx').count()).resolves.toBe(2);
     await expect(page.locator('tr[data-event-type="invoice.paid"]').textContent()).resolves.toBe('invoice.paid250.0 %');
     await expect(page.locator('tr[data-event-type="invoice.created"]').textContent()).resolves.toBe('invoice.created1100.0 %');
-    await screenshot(page, 'dashboard-monitoring');
+    await screenshot(page, 'dashboard-charts-by-attempt');
   });
 
   it.each([1, 24, 168])('ends the time axis of a %i-hour window at its end, not at the start of its last bucket', async (hours) => {
