@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from 'nestjs-webhooks';
 import { createPostgresDatabase, TEST_REDIS_URL } from '../support/services';
 import { waitFor } from '../support/wait-for';
-import { ConsumerApp, readNode24, readTarball } from './support/consumer-app';
+import { ConsumerApp, readNode24, readTarball, run } from './support/consumer-app';
 import { FULL_WEBHOOKS_MODULE, OPTIONAL_PEERS, WEBHOOKS_MODULE_LINE } from './support/optional-features';
 import { quickstartEdits } from './support/quickstart';
 import { VerifyingReceiver } from './support/verifying-receiver';
@@ -62,7 +63,7 @@ describe('a NestJS 12 ES module app on PostgreSQL and Redis, installing the pack
     expect(added.length).toBeLessThanOrEqual(15);
   });
 
-  it.each(['nestjs-webhooks', 'nestjs-webhooks/receiver'])('%s loads no optional peer, though all are installed (Node 24)', async (entry) => {
+  it.each(['nestjs-webhooks', 'nestjs-webhooks/receiver', 'nestjs-webhooks/testing'])('%s loads no optional peer, though all are installed (Node 24)', async (entry) => {
     const load = await app.loadEntryPoint(entry, node24);
     expect(load.error).toBeNull();
     expect(load.loaded.filter((name) => OPTIONAL_PEERS.includes(name))).toEqual([]);
@@ -79,6 +80,19 @@ describe('a NestJS 12 ES module app on PostgreSQL and Redis, installing the pack
     expect(error).toBeNull();
     expect(loaded).toEqual(expect.arrayContaining(['@nestjs/swagger', 'class-validator', 'csv-stringify']));
     for (const other of ['bull', 'prom-client', '@nestjs/terminus']) expect(loaded).not.toContain(other);
+  });
+
+  it('nestjs-webhooks/testing drains a published event into a request that standardwebhooks verifies (Node 24)', async () => {
+    const kitDatabase = await createPostgresDatabase();
+    try {
+      await app.addFile('extras/testing-kit-check.mjs', 'testing-kit-check.mjs');
+      const { output } = await run(node24, ['testing-kit-check.mjs'], { cwd: app.dir, env: { DATABASE_URL: kitDatabase.url } });
+      const { secret, sent } = JSON.parse(output.trim().split('\n').pop()!);
+      expect(sent).toMatchObject([{ type: 'kit.checked', data: { ok: true }, attempt: 1, status: 200 }]);
+      expect(new Webhook(secret).verify(sent[0].body, sent[0].headers)).toMatchObject({ type: 'kit.checked', data: { ok: true } });
+    } finally {
+      await kitDatabase.drop();
+    }
   });
 
   it.each([
