@@ -210,6 +210,21 @@ describe.each([
     expect(await deliveryOf(sent[0].deliveryId)).toMatchObject({ status: DeliveryStatus.Retrying, lastError: 'timeout after 2500 ms', lastStatusCode: null });
   });
 
+  it('gives scripted failures the classes a retryOn rule names: timeouts final, connection failures retried', async () => {
+    await start({ retryOn: ['5xx', 'network'] });
+    const slow = await endpoint('https://slow.example/hooks');
+    const down = await endpoint('https://down.example/hooks');
+    kit.respondWith(slow.id, { error: 'timeout' });
+    kit.respondWith(down.id, { error: 'connection-refused' });
+    await publish();
+
+    const { sent } = await kit.drain();
+
+    const statusOf = async (endpointId: string) => (await deliveryOf(sent.find((webhook) => webhook.endpointId === endpointId)!.deliveryId)).status;
+    expect(await statusOf(slow.id)).toBe(DeliveryStatus.Failed);
+    expect(await statusOf(down.id)).toBe(DeliveryStatus.Retrying);
+  });
+
   it('dead-letters a delivery once the schedule is used up', async () => {
     await start();
     const hooks = await endpoint();

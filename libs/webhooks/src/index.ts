@@ -16,8 +16,13 @@ export type {
   SecretEncryptionKey,
   HealthOptions,
   MetricsOptions,
+  AttemptFailure,
+  RetryOnClass,
+  RetryOnList,
+  RetryOnRule,
 } from './options/webhooks-options.interface';
 export { DEFAULT_RETRY_SCHEDULE } from './options/resolved-options';
+export { DEFAULT_RETRY_AFTER_STATUSES, DEFAULT_RETRY_ON } from './options/retry-on';
 
 // Publishing
 export { EmitsWebhook, type EmitsWebhookOptions } from './publishing/emits-webhook.decorator';

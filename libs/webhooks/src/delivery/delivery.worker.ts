@@ -2,12 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DueDelivery } from '../common/due-delivery';
 import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import type { RetrySchedule } from '../options/webhooks-options.interface';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
 import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
-import type { AttemptResult, Claim, ClaimedDelivery, DeliveryTransition } from '../storage/deliveries/delivery-records';
+import type { AttemptResult, Claim, ClaimedDelivery } from '../storage/deliveries/delivery-records';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -16,7 +15,7 @@ import { AttemptsInFlight } from './attempts-in-flight';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
-import { describeInvalidSchedule, retryTime, scheduledDelayMs, withJitter } from '../options/retry-schedule';
+import { retryPolicyFor, transitionAfter } from './retry/endpoint-retry';
 import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request.builder';
 import { DONE, later, NOTHING_RELEASED, type DeliveryStep } from './delivery-step';
 
@@ -102,8 +101,8 @@ export class DeliveryWorker {
     if (sent.kind === 'held') return sent.step;
     const { request, result } = sent;
     const finishedAt = new Date();
-    const verdict = judgeAttempt(result, finishedAt);
-    const transition = this.transitionFor(verdict, delivery, endpoint!, finishedAt);
+    const verdict = judgeAttempt(result, retryPolicyFor(endpoint!, this.options), finishedAt);
+    const transition = transitionAfter(verdict, delivery.attemptCount + 1, endpoint!, this.options, finishedAt);
     if (!(await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt))) {
       return this.lostLease(delivery, 'its attempt');
     }
@@ -224,29 +223,6 @@ export class DeliveryWorker {
     if (rate.kind === 'go') return null;
     this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'rate-limited' });
     return this.postpone(delivery, rate.until, now, later(rate.until, 'rate-limited'));
-  }
-
-  private transitionFor(verdict: AttemptVerdict, delivery: ClaimedDelivery, endpoint: WebhookEndpoint, now: Date): DeliveryTransition {
-    if (verdict.kind === 'succeeded') return { status: DeliveryStatus.Succeeded };
-    if (verdict.kind !== 'retry') return { status: DeliveryStatus.Failed };
-    const nextAttemptNumber = delivery.attemptCount + 2;
-    const scheduled = scheduledDelayMs(this.scheduleOf(endpoint), nextAttemptNumber);
-    if (scheduled === null) return { status: DeliveryStatus.Failed };
-    const delayMs =
-      verdict.notBeforeMs !== undefined
-        ? Math.min(verdict.notBeforeMs, this.options.maxRetryAfterMs)
-        : withJitter(scheduled, this.options.retryJitter);
-    return { status: DeliveryStatus.Retrying, nextAttemptAt: retryTime(now, delayMs) };
-  }
-
-  /**
-   * The endpoint's own schedule when it is usable, else the module's. EndpointsService refuses
-   * unusable schedules, but a row stored before those bounds existed, or written past the
-   * service, must not stop retries nor retry forever.
-   */
-  private scheduleOf(endpoint: WebhookEndpoint): RetrySchedule {
-    const own = endpoint.retrySchedule;
-    return own && describeInvalidSchedule(own) === null ? own : this.options.retry;
   }
 
   /** Returns what waited behind the endpoint's circuit when this success closed it: due now. */

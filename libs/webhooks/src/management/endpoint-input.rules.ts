@@ -1,5 +1,6 @@
 import { MAX_ENDPOINT_TIMEOUT_MS } from '../delivery/delivery.worker';
 import { describeInvalidSchedule } from '../options/retry-schedule';
+import { describeInvalidRetryOn } from '../options/retry-on';
 
 export const MAX_DESCRIPTION_LENGTH = 1024;
 export const MAX_TENANT_ID_LENGTH = 255;
@@ -32,6 +33,8 @@ export function findEndpointInputProblem(input: Record<string, unknown>, mode: '
     ['rateLimitPerSecond', (v) => nullableInteger('rateLimitPerSecond', v, 1, MAX_RATE_LIMIT_PER_SECOND)],
     ['timeoutMs', (v) => nullableInteger('timeoutMs', v, 1, MAX_ENDPOINT_TIMEOUT_MS)],
     ['retrySchedule', retryScheduleProblem],
+    ['retryOn', (v) => (v === null ? null : prefixed('retryOn', describeInvalidRetryOn(v)))],
+    ['sendTraceContext', (v) => (typeof v === 'boolean' ? null : 'sendTraceContext must be a boolean')],
     ['metadata', metadataProblem],
     ['signatureScheme', (v) => (SIGNATURE_SCHEMES.includes(v as never) ? null : `signatureScheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`)],
     ['legacySignatureHeader', (v) => (typeof v === 'boolean' ? null : 'legacySignatureHeader must be a boolean')],
@@ -87,9 +90,11 @@ export function customHeadersProblem(value: unknown): string | null {
 }
 
 function retryScheduleProblem(value: unknown): string | null {
-  if (value === null) return null;
-  const problem = describeInvalidSchedule(value);
-  return problem ? `retrySchedule: ${problem}` : null;
+  return value === null ? null : prefixed('retrySchedule', describeInvalidSchedule(value));
+}
+
+function prefixed(field: string, problem: string | null): string | null {
+  return problem ? `${field}: ${problem}` : null;
 }
 
 function metadataProblem(value: unknown): string | null {

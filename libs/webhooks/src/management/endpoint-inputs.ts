@@ -1,4 +1,4 @@
-import type { RetrySchedule } from '../options/webhooks-options.interface';
+import type { RetryOnList, RetrySchedule } from '../options/webhooks-options.interface';
 import type { SignatureScheme } from '../signing/signing-secret';
 import type { JsonValue } from '../storage/entities/column-types';
 import type { EndpointStatus } from '../storage/entities/endpoint.entity';
@@ -27,6 +27,10 @@ export interface CreateEndpointInput extends TenantScope {
   rateLimitPerSecond?: number | null;
   timeoutMs?: number | null;
   retrySchedule?: RetrySchedule | null;
+  /** Which failed attempts retry (statuses 300 to 599 and `3xx`, `4xx`, `5xx`, `timeout`, `network`); null for the module's rule. */
+  retryOn?: RetryOnList | null;
+  /** Send the publisher's W3C trace context (`traceparent`, `tracestate`) with each attempt. Default true. */
+  sendTraceContext?: boolean;
   metadata?: Record<string, JsonValue> | null;
 }
 

@@ -20,7 +20,7 @@ import type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSec
 export type { CreateEndpointInput, EnsureOutcome, ListEndpointsFilter, RotateSecretInput, TenantScope, UpdateEndpointInput } from './endpoint-inputs';
 
 /** Fields `ensure` keeps in line with its input when the endpoint exists. */
-const ENSURED_FIELDS = ['description', 'eventTypes', 'legacySignatureHeader', 'headers', 'rateLimitPerSecond', 'timeoutMs', 'retrySchedule', 'metadata'] as const;
+const ENSURED_FIELDS = ['description', 'eventTypes', 'legacySignatureHeader', 'headers', 'rateLimitPerSecond', 'timeoutMs', 'retrySchedule', 'retryOn', 'sendTraceContext', 'metadata'] as const;
 
 export const DEFAULT_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60;
 export const MAX_ROTATION_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
@@ -62,6 +62,8 @@ export class EndpointsService {
       rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       timeoutMs: input.timeoutMs ?? null,
       retrySchedule: input.retrySchedule ?? null,
+      retryOn: input.retryOn ?? null,
+      sendTraceContext: input.sendTraceContext ?? true,
       consecutiveFailures: 0,
       failingSince: null,
       metadata: input.metadata ?? null,

@@ -8,6 +8,7 @@ import type {
 import type { SecretEncryptionOptions } from './webhooks-options.interface';
 import { systemResolver, type HostResolver } from '../common/host-resolver';
 import { describeInvalidSchedule } from './retry-schedule';
+import { DEFAULT_RETRY_AFTER_STATUSES, DEFAULT_RETRY_ON, describeInvalidRetryOn, describeInvalidStatuses, type RetryOnRule } from './retry-on';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -40,6 +41,8 @@ export interface ResolvedWebhooksOptions {
   eventTypes: EventTypeDefinition[];
   retry: RetrySchedule;
   retryJitter: number;
+  retryOn: RetryOnRule;
+  retryAfterStatuses: readonly number[];
   maxRetryAfterMs: number;
   timeoutMs: number;
   userAgent: string;
@@ -68,6 +71,10 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
   // Endpoints with an unusable schedule of their own fall back to this one: it must be usable.
   const retryProblem = options.retry === undefined ? null : describeInvalidSchedule(options.retry);
   if (retryProblem) throw new Error(`WebhooksModule: retry ${retryProblem}`);
+  const retryOnProblem = options.retryOn === undefined || typeof options.retryOn === 'function' ? null : describeInvalidRetryOn(options.retryOn);
+  if (retryOnProblem) throw new Error(`WebhooksModule: retryOn ${retryOnProblem}`);
+  const statusesProblem = options.retryAfterStatuses === undefined ? null : describeInvalidStatuses(options.retryAfterStatuses);
+  if (statusesProblem) throw new Error(`WebhooksModule: retryAfterStatuses ${statusesProblem}`);
   return {
     enabled: options.enabled ?? true,
     redis: options.redis,
@@ -87,6 +94,8 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     eventTypes: (options.eventTypes ?? []).map((t) => (typeof t === 'string' ? { name: t } : t)),
     retry: options.retry ?? DEFAULT_RETRY_SCHEDULE,
     retryJitter: options.retryJitter ?? 0.2,
+    retryOn: options.retryOn ?? DEFAULT_RETRY_ON,
+    retryAfterStatuses: options.retryAfterStatuses ?? DEFAULT_RETRY_AFTER_STATUSES,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 24 * HOUR,
     timeoutMs: options.timeoutMs ?? 15 * SECOND,
     userAgent: options.userAgent ?? LIBRARY_USER_AGENT,

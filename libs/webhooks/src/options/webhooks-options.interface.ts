@@ -2,12 +2,14 @@ import type { DeliveryQueueSettings, RedisConnectionOptions } from './connection
 import type { HealthOptions, MetricsOptions } from './operations.options';
 import type { OutboundPolicyOptions } from './outbound.options';
 import type { RetrySchedule } from './retry-schedule.types';
+import type { RetryOnRule } from './retry-on';
 import type { SecretEncryptionOptions } from './secret-encryption.options';
 
 export type { DeliveryQueueSettings, RedisConnectionOptions } from './connection.options';
 export type { HealthOptions, MetricsOptions, MetricsRegistry } from './operations.options';
 export type { OutboundPolicyOptions } from './outbound.options';
 export type { ExponentialRetrySchedule, RetryDelaysSchedule, RetrySchedule } from './retry-schedule.types';
+export type { AttemptFailure, RetryOnClass, RetryOnList, RetryOnRule } from './retry-on';
 export type { SecretEncryptionKey, SecretEncryptionOptions } from './secret-encryption.options';
 
 /** An entry of the event type catalog. */
@@ -97,6 +99,15 @@ export interface WebhooksModuleOptions {
   retry?: RetrySchedule;
   /** Random spread applied to each retry delay, as a fraction. Default 0.2 (±20 %). */
   retryJitter?: number;
+  /**
+   * Which failed attempts retry: HTTP statuses (300 to 599) and classes (`3xx`, `4xx`, `5xx`,
+   * `timeout`, `network`), or a function of the failure. Any other failure is final (a 410 that
+   * does not retry disables the endpoint). An endpoint's own `retryOn` list replaces it.
+   * Default `['3xx', 408, 429, '5xx', 'timeout', 'network']`: other 4xx are final.
+   */
+  retryOn?: RetryOnRule;
+  /** Statuses whose `Retry-After` header sets the earliest next attempt. Default `[429, 503]`. */
+  retryAfterStatuses?: number[];
   /** Longest `Retry-After` honoured, in milliseconds. Default 24 h; no retry waits more than 7 days. */
   maxRetryAfterMs?: number;
   /** Request timeout in milliseconds, unless the endpoint sets its own. Default 15 000. */

@@ -51,11 +51,11 @@ describe('attemptResultOf', () => {
   });
 
   it.each([
-    ['timeout', 'timeout after 1500 ms', 1_500],
-    ['connection-refused', 'ECONNREFUSED: connect ECONNREFUSED acme.example:8443', 0],
-    ['connection-reset', 'ECONNRESET: socket hang up', 0],
-    ['dns-failure', 'ENOTFOUND: getaddrinfo ENOTFOUND acme.example', 0],
-  ] as const)('gives a %s as an error without a status, in the HTTP client’s words', (error, message, durationMs) => {
-    expect(attemptResultOf({ error }, request, startedAt)).toEqual({ error: message, durationMs, startedAt });
+    ['timeout', 'timeout after 1500 ms', 'timeout', 1_500],
+    ['connection-refused', 'ECONNREFUSED: connect ECONNREFUSED acme.example:8443', 'network', 0],
+    ['connection-reset', 'ECONNRESET: socket hang up', 'network', 0],
+    ['dns-failure', 'ENOTFOUND: getaddrinfo ENOTFOUND acme.example', 'network', 0],
+  ] as const)('gives a %s as an error without a status, in the HTTP client’s words and class', (error, message, failure, durationMs) => {
+    expect(attemptResultOf({ error }, request, startedAt)).toEqual({ error: message, failure, durationMs, startedAt });
   });
 });

@@ -46,7 +46,8 @@ export class WebhookAnswers {
 export function attemptResultOf(answer: WebhookAnswer, request: OutboundRequest, startedAt: Date): AttemptResult {
   if (typeof answer === 'number') return { status: answer, headers: {}, body: '', durationMs: 0, startedAt };
   if ('error' in answer) {
-    return { error: failureMessage(answer.error, request), durationMs: answer.error === 'timeout' ? request.timeoutMs : 0, startedAt };
+    const timeout = answer.error === 'timeout';
+    return { error: failureMessage(answer.error, request), failure: timeout ? 'timeout' : 'network', durationMs: timeout ? request.timeoutMs : 0, startedAt };
   }
   const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   return { status: answer.status, headers, body: answer.body ?? '', durationMs: 0, startedAt };

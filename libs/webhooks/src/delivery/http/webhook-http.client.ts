@@ -5,6 +5,7 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { AttemptResult } from '../../storage/deliveries/delivery-records';
 import { OutboundAddressPolicy } from '../outbound/address-policy';
+import { OutboundAddressRefusedError } from '../outbound/guarded-lookup';
 import { bareHostname } from '../outbound/endpoint-url';
 import { guardedLookup } from '../outbound/guarded-lookup';
 import { WEBHOOKS_DNS_LOOKUP, type HostResolver } from '../../common/host-resolver';
@@ -59,7 +60,7 @@ export class WebhookHttpClient implements OnModuleDestroy {
     // Sockets to IP literals skip the lookup, so the policy is applied to them here.
     if (isIP(literal)) {
       const reason = this.policy.refusalReason(literal);
-      if (reason) return finish({ error: `refused to connect to ${literal}: ${reason}` });
+      if (reason) return finish({ error: `refused to connect to ${literal}: ${reason}`, failure: 'blocked' });
     }
 
     const signal = AbortSignal.timeout(request.timeoutMs);
@@ -77,7 +78,7 @@ export class WebhookHttpClient implements OnModuleDestroy {
       const body = await readAtMost(response.body, MAX_RESPONSE_BODY_BYTES);
       return finish({ status: response.statusCode, headers: flattenHeaders(response.headers), body });
     } catch (error) {
-      return finish({ error: describeError(error, request.timeoutMs, signal) });
+      return finish({ error: describeError(error, request.timeoutMs, signal), failure: failureKind(error, signal) });
     }
   }
 
@@ -110,15 +111,21 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return flat;
 }
 
-function describeError(error: unknown, timeoutMs: number, signal: AbortSignal): string {
-  if (
-    signal.aborted ||
-    error instanceof undiciErrors.HeadersTimeoutError ||
-    error instanceof undiciErrors.BodyTimeoutError ||
-    error instanceof undiciErrors.ConnectTimeoutError
-  ) {
-    return `timeout after ${timeoutMs} ms`;
+function isTimeout(error: unknown, signal: AbortSignal): boolean {
+  return signal.aborted || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError;
+}
+
+/** A timeout, an address the outbound policy refused (at connect: DNS rebinding), or any other network failure. */
+function failureKind(error: unknown, signal: AbortSignal): NonNullable<AttemptResult['failure']> {
+  if (isTimeout(error, signal)) return 'timeout';
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (cause instanceof OutboundAddressRefusedError) return 'blocked';
   }
+  return 'network';
+}
+
+function describeError(error: unknown, timeoutMs: number, signal: AbortSignal): string {
+  if (isTimeout(error, signal)) return `timeout after ${timeoutMs} ms`;
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = err.code ?? err.cause?.code;
   const message = err.message || String(error);

@@ -1,4 +1,12 @@
 import type { AttemptResult } from '../../storage/deliveries/delivery-records';
+import { retries, type RetryOnRule } from '../../options/retry-on';
+
+/** What decides whether a failed attempt retries, and when. */
+export interface RetryPolicy {
+  retryOn: RetryOnRule;
+  /** Statuses whose `Retry-After` sets the earliest next attempt. */
+  retryAfterStatuses: readonly number[];
+}
 
 /** What the delivery does next because of one attempt. */
 export type AttemptVerdict =
@@ -11,21 +19,20 @@ export type AttemptVerdict =
   | { kind: 'gone' };
 
 /**
- * SPEC §3: any 2xx succeeds; 4xx is permanent except 408 and 429 (retried, 429 honouring
- * `Retry-After`) and 410 (endpoint disabled); 3xx, 5xx, timeouts and network errors retry.
+ * Any 2xx succeeds; a failure retries when the policy's rule says so (by default, SPEC §3:
+ * 4xx is final except 408 and 429, 3xx, 5xx, timeouts and network errors retry), not before
+ * its `Retry-After` for the statuses that honour it (429 and 503 by default); a 410 Gone that
+ * does not retry disables the endpoint.
  */
-export function judgeAttempt(result: AttemptResult, now: Date = new Date()): AttemptVerdict {
-  const status = result.status;
-  if (status === undefined) return { kind: 'retry' };
-  if (status >= 200 && status < 300) return { kind: 'succeeded' };
-  if (status === 410) return { kind: 'gone' };
-  if (status === 429) {
-    const notBeforeMs = parseRetryAfterMs(result.headers?.['retry-after'], now);
-    return notBeforeMs === undefined ? { kind: 'retry' } : { kind: 'retry', notBeforeMs };
+export function judgeAttempt(result: AttemptResult, policy: RetryPolicy, now: Date = new Date()): AttemptVerdict {
+  const status = result.status ?? null;
+  if (status !== null && status >= 200 && status < 300) return { kind: 'succeeded' };
+  const failure = status !== null ? null : result.failure === 'timeout' ? 'timeout' : 'network';
+  if (!retries(policy.retryOn, { status, failure, error: result.error ?? null })) {
+    return status === 410 ? { kind: 'gone' } : { kind: 'permanent' };
   }
-  if (status === 408) return { kind: 'retry' };
-  if (status >= 400 && status < 500) return { kind: 'permanent' };
-  return { kind: 'retry' };
+  const notBeforeMs = status !== null && policy.retryAfterStatuses.includes(status) ? parseRetryAfterMs(result.headers?.['retry-after'], now) : undefined;
+  return notBeforeMs === undefined ? { kind: 'retry' } : { kind: 'retry', notBeforeMs };
 }
 
 const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;

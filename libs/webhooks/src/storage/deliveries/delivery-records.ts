@@ -12,6 +12,8 @@ export interface AttemptResult {
   body?: string;
   /** Why no usable response arrived: timeout, refused address, connection error. */
   error?: string;
+  /** With `error`: a timeout, or any other failure to get a response (`network`, `blocked` by the outbound policy included). */
+  failure?: 'timeout' | 'network' | 'blocked';
   durationMs: number;
   startedAt: Date;
 }

@@ -1,6 +1,7 @@
 import { Column, DeleteDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 import type { RetrySchedule } from '../../options/webhooks-options.interface';
+import type { RetryOnList } from '../../options/retry-on';
 import { customHeadersTransformer, endpointSecretTransformer, previousSecretsTransformer } from '../secrets/endpoint-secret.transformer';
 
 export enum EndpointStatus {
@@ -69,6 +70,14 @@ export class WebhookEndpoint {
 
   @JsonColumn({ nullable: true })
   retrySchedule: RetrySchedule | null;
+
+  /** Which failed attempts retry (statuses and classes); null means the module's rule. */
+  @JsonColumn({ nullable: true })
+  retryOn: RetryOnList | null;
+
+  /** Whether requests carry the publisher's W3C trace context (`traceparent`, `tracestate`). */
+  @Column({ type: 'boolean', default: true })
+  sendTraceContext: boolean;
 
   @Column({ type: 'int', default: 0 })
   consecutiveFailures: number;

@@ -1,6 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
 
+/** The W3C trace context of the code that published an event, sent with each of its attempts. */
+export interface StoredTraceContext {
+  traceparent: string;
+  tracestate?: string;
+}
+
 /** One thing that happened in the host app. Its payload is stored once, not per delivery. */
 @Entity('webhook_events')
 @Index('UQ_webhook_events_idempotency', ['tenantId', 'idempotencyKey'], { unique: true })
@@ -20,6 +26,10 @@ export class WebhookEvent {
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   idempotencyKey: string | null;
+
+  /** The publisher's trace context, when OpenTelemetry was tracing it; null otherwise. */
+  @JsonColumn({ nullable: true })
+  traceContext: StoredTraceContext | null;
 
   @TimestampColumn()
   createdAt: Date;

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { EndpointStatus } from '../../../storage/entities/endpoint.entity';
-import type { RetrySchedule } from '../../../options/webhooks-options.interface';
+import type { RetryOnList, RetrySchedule } from '../../../options/webhooks-options.interface';
 import type { JsonValue } from '../../../storage/entities/column-types';
 import { MAX_ROTATION_OVERLAP_SECONDS } from '../../endpoints.service';
 import { IsHeaderMap } from './header-map.validator';
 import { PageQueryDto } from './page.dto';
+import { RETRY_ON_SCHEMA } from './retry-on.schema';
 import { SIGNATURE_SCHEMES } from '../../endpoint-input.rules';
 import type { SignatureScheme } from '../../../signing/signing-secret';
 
@@ -49,6 +50,16 @@ class EndpointSettingsDto {
   @IsOptional()
   @IsObject()
   retrySchedule?: RetrySchedule | null;
+
+  @ApiPropertyOptional(RETRY_ON_SCHEMA)
+  @IsOptional()
+  @IsArray()
+  retryOn?: RetryOnList | null;
+
+  @ApiPropertyOptional({ default: true, description: "Send the publisher's W3C trace context (`traceparent`, `tracestate`) with each attempt." })
+  @IsOptional()
+  @IsBoolean()
+  sendTraceContext?: boolean;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true, description: 'Free-form data kept with the endpoint.' })
   @IsOptional()

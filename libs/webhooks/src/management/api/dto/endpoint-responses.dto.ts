@@ -5,9 +5,10 @@ import { maskWebhookSecret } from '../../../signing/webhook-secret';
 import { redactCredentialHeaders } from '../../../storage/secrets/credential-headers';
 import { signatureSchemeOf, verificationKeyOf, type SignatureScheme } from '../../../signing/signing-secret';
 import { EndpointStatus, type WebhookEndpoint } from '../../../storage/entities/endpoint.entity';
-import type { RetrySchedule } from '../../../options/webhooks-options.interface';
+import type { RetryOnList, RetrySchedule } from '../../../options/webhooks-options.interface';
 import type { JsonValue } from '../../../storage/entities/column-types';
 import { PageInfoDto } from './page.dto';
+import { RETRY_ON_SCHEMA } from './retry-on.schema';
 
 export class PreviousSecretDto {
   @ApiProperty({ example: 'whsec_…Qx8=', description: 'Masked.' })
@@ -88,6 +89,12 @@ export class EndpointDto {
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
   retrySchedule: RetrySchedule | null;
 
+  @ApiProperty(RETRY_ON_SCHEMA)
+  retryOn: RetryOnList | null;
+
+  @ApiProperty({ description: "Whether attempts carry the publisher's W3C trace context." })
+  sendTraceContext: boolean;
+
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true })
   metadata: Record<string, JsonValue> | null;
 
@@ -128,6 +135,8 @@ export class EndpointDto {
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
       timeoutMs: endpoint.timeoutMs,
       retrySchedule: endpoint.retrySchedule,
+      retryOn: endpoint.retryOn,
+      sendTraceContext: endpoint.sendTraceContext,
       metadata: endpoint.metadata,
       consecutiveFailures: endpoint.consecutiveFailures,
       failingSince: endpoint.failingSince,
