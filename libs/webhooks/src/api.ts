@@ -5,4 +5,4 @@ import './management/api/api-peers.check';
 export { WebhooksApiModule } from './management/api/webhooks-api.module';
 export type { WebhooksApiModuleOptions, WebhooksPortalOptions, TenantResolver } from './management/api/webhooks-api.options';
 export { createWebhooksApiDocument, type WebhooksApiDocumentOptions } from './management/api/webhooks-api.openapi';
-export { WebhooksPortal, type PortalLink, type PortalLinkRequest } from './operations/dashboard/webhooks-portal.service';
+export { WebhooksPortal, type PortalLink, type PortalLinkRequest } from './management/api/dashboard/webhooks-portal.service';

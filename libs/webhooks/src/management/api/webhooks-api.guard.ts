@@ -1,6 +1,6 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { WebhooksPortal } from '../../operations/dashboard/webhooks-portal.service';
+import { WebhooksPortal } from './dashboard/webhooks-portal.service';
 import { WEBHOOKS_API_HOST_GUARDS, WEBHOOKS_API_OPTIONS, type WebhooksApiModuleOptions } from './webhooks-api.options';
 
 /** Where the resolved tenant waits on the request for `@ApiTenant()`. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { DEFAULT_WEBHOOKS_API_PATH, WEBHOOKS_API_OPTIONS, type WebhooksApiModuleOptions } from '../../management/api/webhooks-api.options';
+import { DEFAULT_WEBHOOKS_API_PATH, WEBHOOKS_API_OPTIONS, type WebhooksApiModuleOptions } from '../webhooks-api.options';
 import { DASHBOARD_ROUTE } from './dashboard.constants';
 import { InvalidPortalTokenError, PORTAL_TOKEN_PREFIX, signPortalToken, verifyPortalToken } from './portal-token';
 
