@@ -40,7 +40,7 @@ export class DeliveriesQueries {
   ) {}
 
   /** The tenant's deliveries matching the filter, unordered; `d` is the delivery alias. */
-  filtered(tenantId: string, filter: DeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
+  filtered(tenantId: string | null, filter: DeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
     const query = this.scoped.select(WebhookDelivery, 'd', tenantId);
     if (filter.endpointId) query.andWhere('d.endpointId = :endpointId', { endpointId: filter.endpointId });
     if (filter.eventId) query.andWhere('d.eventId = :eventId', { eventId: filter.eventId });
@@ -51,15 +51,15 @@ export class DeliveriesQueries {
     return query;
   }
 
-  list(tenantId: string, filter: DeliveryFilter, page: { limit: number; cursor?: string }): Promise<Page<WebhookDelivery>> {
+  list(tenantId: string | null, filter: DeliveryFilter, page: { limit: number; cursor?: string }): Promise<Page<WebhookDelivery>> {
     return readPage(this.filtered(tenantId, filter), 'd', page);
   }
 
-  count(tenantId: string, filter: DeliveryFilter): Promise<number> {
+  count(tenantId: string | null, filter: DeliveryFilter): Promise<number> {
     return this.filtered(tenantId, filter).getCount();
   }
 
-  async detail(tenantId: string, id: string): Promise<DeliveryWithAttempts> {
+  async detail(tenantId: string | null, id: string): Promise<DeliveryWithAttempts> {
     const delivery = await this.scoped.findOwned(WebhookDelivery, tenantId, id, 'delivery');
     const [attempts, event] = await Promise.all([
       this.dataSource.getRepository(WebhookAttempt).find({ where: { deliveryId: delivery.id }, order: { number: 'ASC', startedAt: 'ASC' } }),

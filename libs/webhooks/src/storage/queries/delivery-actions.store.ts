@@ -11,9 +11,18 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { ClaimedDelivery, Lease } from '../deliveries/delivery-records';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
+/** Which deliveries a cancel is for: one, an endpoint's or an event's (all that are given). */
+export interface CancelTarget {
+  deliveryId?: string;
+  endpointId?: string;
+  eventId?: string;
+}
+
+const WAITING = [DeliveryStatus.Pending, DeliveryStatus.Retrying];
+
 /**
- * The statements of the management actions (manual retry, recovery, replay, test sends), each
- * limited to one tenant's rows.
+ * The statements of the management actions (manual retry, recovery, replay, cancel, test
+ * sends), each limited to one tenant's rows.
  */
 @Injectable()
 export class DeliveryActionsStore {
@@ -27,7 +36,7 @@ export class DeliveryActionsStore {
   }
 
   /** Makes the delivery due now, if it still has the status it was read with: false otherwise. */
-  async makeDue(tenantId: string, deliveryId: string, readStatus: DeliveryStatus, now: Date): Promise<boolean> {
+  async makeDue(tenantId: string | null, deliveryId: string, readStatus: DeliveryStatus, now: Date): Promise<boolean> {
     const result = await this.scoped
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
       .andWhere({ id: deliveryId, status: readStatus })
@@ -36,7 +45,7 @@ export class DeliveryActionsStore {
   }
 
   /** Makes those of the dead letters `ids` that are still failed due now; returns how many. */
-  async makeFailedDue(tenantId: string, ids: readonly string[], now: Date): Promise<number> {
+  async makeFailedDue(tenantId: string | null, ids: readonly string[], now: Date): Promise<number> {
     const changed = await this.scoped
       .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Pending, nextAttemptAt: now, completedAt: null, updatedAt: now })
       .andWhere({ id: In([...ids]), status: DeliveryStatus.Failed })
@@ -44,23 +53,44 @@ export class DeliveryActionsStore {
     return changed.affected ?? ids.length;
   }
 
+  /**
+   * Cancels the target's deliveries that wait (pending or retrying); returns how many.
+   *
+   * NOTE: one conditional UPDATE. A worker's claim also needs a waiting status, so the two
+   * exclude each other row by row: a delivery is either claimed (then `delivering`, which
+   * this leaves to its attempt) or cancelled, and a cancelled one is never claimed, so never sent.
+   */
+  async cancelWaiting(tenantId: string | null, target: CancelTarget, now: Date): Promise<number> {
+    const result = await this.scoped
+      .update(WebhookDelivery, tenantId, { status: DeliveryStatus.Cancelled, lastError: 'cancelled by request', nextAttemptAt: null, completedAt: now, updatedAt: now })
+      .andWhere({ ...targetColumns(target), status: In(WAITING) })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** How many of the target's deliveries are being attempted right now. */
+  countBeingAttempted(tenantId: string | null, target: CancelTarget): Promise<number> {
+    return this.scoped.select(WebhookDelivery, 'd', tenantId).andWhere({ ...targetColumns(target), status: DeliveryStatus.Delivering }).getCount();
+  }
+
   /** The tenant's endpoint, deleted or not (null when there is none). */
-  endpointEvenDeleted(tenantId: string, endpointId: string): Promise<WebhookEndpoint | null> {
+  endpointEvenDeleted(tenantId: string | null, endpointId: string): Promise<WebhookEndpoint | null> {
     return this.scoped.select(WebhookEndpoint, 'endpoint', tenantId).withDeleted().andWhere('endpoint.id = :endpointId', { endpointId }).getOne();
   }
 
   /**
    * One new pending delivery of the event for every endpoint that already had one of it and is
-   * neither deleted nor disabled since; returns their ids.
+   * neither deleted nor disabled since (of `endpointIds` only, when given: not empty); returns their ids.
    */
-  replayDeliveries(tenantId: string, event: WebhookEvent, now: Date): Promise<string[]> {
+  replayDeliveries(tenantId: string | null, event: WebhookEvent, now: Date, endpointIds?: readonly string[]): Promise<string[]> {
     return this.transactions.run(async (manager) => {
-      const endpoints = await this.scoped
+      const query = this.scoped
         .select(WebhookEndpoint, 'endpoint', tenantId, manager)
         .select(['endpoint.id'])
         .andWhere('endpoint.status <> :disabled', { disabled: EndpointStatus.Disabled })
-        .andWhere((query) => `endpoint.id IN ${query.subQuery().select('d.endpointId').from(WebhookDelivery, 'd').where('d.eventId = :eventId', { eventId: event.id }).getQuery()}`)
-        .getMany();
+        .andWhere((inner) => `endpoint.id IN ${inner.subQuery().select('d.endpointId').from(WebhookDelivery, 'd').where('d.eventId = :eventId', { eventId: event.id }).getQuery()}`);
+      if (endpointIds) query.andWhere('endpoint.id IN (:...endpointIds)', { endpointIds: [...endpointIds] });
+      const endpoints = await query.getMany();
       const deliveries = endpoints.map((endpoint) => ({
         id: randomUUID(),
         eventId: event.id,
@@ -100,4 +130,12 @@ export class DeliveryActionsStore {
   delivery(deliveryId: string): Promise<WebhookDelivery | null> {
     return this.dataSource.getRepository(WebhookDelivery).findOneBy({ id: deliveryId });
   }
+}
+
+function targetColumns(target: CancelTarget): Partial<Pick<WebhookDelivery, 'id' | 'endpointId' | 'eventId'>> {
+  return {
+    ...(target.deliveryId === undefined ? {} : { id: target.deliveryId }),
+    ...(target.endpointId === undefined ? {} : { endpointId: target.endpointId }),
+    ...(target.eventId === undefined ? {} : { eventId: target.eventId }),
+  };
 }

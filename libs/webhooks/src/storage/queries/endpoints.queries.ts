@@ -50,7 +50,7 @@ export class EndpointsQueries {
   }
 
   /** The tenant's endpoints with these ids, deleted ones included (what older deliveries were for). */
-  async byIds(tenantId: string, ids: readonly string[]): Promise<Map<string, WebhookEndpoint>> {
+  async byIds(tenantId: string | null, ids: readonly string[]): Promise<Map<string, WebhookEndpoint>> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const endpoints = await this.scoped.select(WebhookEndpoint, 'endpoint', tenantId).withDeleted().andWhere('endpoint.id IN (:...ids)', { ids: unique }).getMany();

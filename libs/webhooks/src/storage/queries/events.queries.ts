@@ -30,16 +30,16 @@ const WAITING = new Set<string>([DeliveryStatus.Pending, DeliveryStatus.Deliveri
 export class EventsQueries {
   constructor(private readonly scoped: TenantScopedQueries) {}
 
-  list(tenantId: string, filter: EventFilter, page: { limit: number; cursor?: string }): Promise<Page<WebhookEvent>> {
+  list(tenantId: string | null, filter: EventFilter, page: { limit: number; cursor?: string }): Promise<Page<WebhookEvent>> {
     return readPage(this.filtered(tenantId, filter), 'e', page);
   }
 
-  count(tenantId: string, filter: EventFilter): Promise<number> {
+  count(tenantId: string | null, filter: EventFilter): Promise<number> {
     return this.filtered(tenantId, filter).getCount();
   }
 
   /** The deliveries of many events, summed up by event in one grouped read (`eventId` index). */
-  async summaries(tenantId: string, eventIds: readonly string[]): Promise<Map<string, DeliverySummary>> {
+  async summaries(tenantId: string | null, eventIds: readonly string[]): Promise<Map<string, DeliverySummary>> {
     const summaries = new Map<string, DeliverySummary>(eventIds.map((id) => [id, { total: 0, succeeded: 0, failed: 0, waiting: 0 }]));
     if (eventIds.length === 0) return summaries;
     const rows = await this.scoped
@@ -63,7 +63,7 @@ export class EventsQueries {
     return summaries;
   }
 
-  async detail(tenantId: string, id: string): Promise<{ event: WebhookEvent; deliveries: WebhookDelivery[] }> {
+  async detail(tenantId: string | null, id: string): Promise<{ event: WebhookEvent; deliveries: WebhookDelivery[] }> {
     const event = await this.scoped.findOwned(WebhookEvent, tenantId, id, 'event');
     const deliveries = await this.scoped
       .select(WebhookDelivery, 'd', tenantId)
@@ -74,7 +74,7 @@ export class EventsQueries {
     return { event, deliveries };
   }
 
-  private filtered(tenantId: string, filter: EventFilter): SelectQueryBuilder<WebhookEvent> {
+  private filtered(tenantId: string | null, filter: EventFilter): SelectQueryBuilder<WebhookEvent> {
     const query = this.scoped.select(WebhookEvent, 'e', tenantId);
     if (filter.eventType) query.andWhere('e.type = :type', { type: filter.eventType });
     if (filter.eventId) query.andWhere('e.id = :eventId', { eventId: filter.eventId });

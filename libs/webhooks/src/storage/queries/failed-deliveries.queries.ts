@@ -27,7 +27,7 @@ export class FailedDeliveriesQueries {
    * (neither deleted nor disabled): walking in creation order, deliveries that fail again
    * meanwhile come after the walk and are not picked up twice.
    */
-  deliverableBatch(tenantId: string, filter: FailedDeliveryFilter, after: DeliveryPosition | null, limit: number): Promise<DeliveryPosition[]> {
+  deliverableBatch(tenantId: string | null, filter: FailedDeliveryFilter, after: DeliveryPosition | null, limit: number): Promise<DeliveryPosition[]> {
     const query = this.matching(tenantId, filter)
       .select(['d.id', 'd.createdAt'])
       .andWhere('e.deletedAt IS NULL')
@@ -37,13 +37,13 @@ export class FailedDeliveriesQueries {
   }
 
   /** Dead letters the filter matches whose endpoint is deleted or disabled: recovery leaves them. */
-  countUndeliverable(tenantId: string, filter: FailedDeliveryFilter): Promise<number> {
+  countUndeliverable(tenantId: string | null, filter: FailedDeliveryFilter): Promise<number> {
     return this.matching(tenantId, filter)
       .andWhere('(e.deletedAt IS NOT NULL OR e.status = :disabledStatus)', { disabledStatus: EndpointStatus.Disabled })
       .getCount();
   }
 
-  private matching(tenantId: string, filter: FailedDeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
+  private matching(tenantId: string | null, filter: FailedDeliveryFilter): SelectQueryBuilder<WebhookDelivery> {
     // withDeleted: the endpoint conditions above say which endpoints count, deleted ones included.
     const query = this.scoped
       .select(WebhookDelivery, 'd', tenantId)

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectWebhooksDataSource } from '../data-source.provider';
-import { DataSource, type EntityManager, type FindOptionsWhere, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from 'typeorm';
+import { DataSource, IsNull, type EntityManager, type FindOptionsWhere, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder, type UpdateQueryBuilder } from 'typeorm';
 import type { WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEndpoint } from '../entities/endpoint.entity';
 import type { WebhookEvent } from '../entities/event.entity';
@@ -13,21 +13,23 @@ export type TenantOwned = WebhookEndpoint | WebhookEvent | WebhookDelivery;
  * here, with the tenant condition already in it. Callers add theirs with `andWhere` (never
  * `where`, which would replace it), and must not use the parameter name `scopeTenantId`.
  * For updates, add conditions as objects (`andWhere({ id })`), which TypeORM escapes.
- * Another tenant's rows are invisible, so they answer 404 like rows that do not exist.
+ * Another tenant's rows are invisible, so they answer 404 like rows that do not exist. The
+ * tenant `null` is the rows published without one (a host with a single tenant).
  */
 @Injectable()
 export class TenantScopedQueries {
   constructor(@InjectWebhooksDataSource() private readonly dataSource: DataSource) {}
 
   /** SELECT over the tenant's rows; soft-deleted endpoints are left out. */
-  select<T extends TenantOwned>(entity: EntityTarget<T>, alias: string, tenantId: string, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {
-    return manager.createQueryBuilder<T>(entity, alias).where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: tenantId });
+  select<T extends TenantOwned>(entity: EntityTarget<T>, alias: string, tenantId: string | null, manager: EntityManager = this.dataSource.manager): SelectQueryBuilder<T> {
+    const query = manager.createQueryBuilder<T>(entity, alias);
+    return tenantId === null ? query.where(`${alias}.tenantId IS NULL`) : query.where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: tenantId });
   }
 
   /** UPDATE limited to the tenant's rows. */
   update<T extends TenantOwned & ObjectLiteral>(
     entity: EntityTarget<T>,
-    tenantId: string,
+    tenantId: string | null,
     changes: Parameters<UpdateQueryBuilder<T>['set']>[0],
     manager: EntityManager = this.dataSource.manager,
   ): UpdateQueryBuilder<T> {
@@ -35,11 +37,11 @@ export class TenantScopedQueries {
       .createQueryBuilder()
       .update(entity)
       .set(changes)
-      .where({ tenantId } as FindOptionsWhere<T>);
+      .where({ tenantId: tenantId ?? IsNull() } as FindOptionsWhere<T>);
   }
 
   /** The tenant's row with this id, or 404. */
-  async findOwned<T extends TenantOwned>(entity: EntityTarget<T>, tenantId: string, id: string, what: string): Promise<T> {
+  async findOwned<T extends TenantOwned>(entity: EntityTarget<T>, tenantId: string | null, id: string, what: string): Promise<T> {
     const row = await this.select(entity, 'owned', tenantId).andWhere('owned.id = :id', { id }).getOne();
     if (!row) throw new NotFoundException(`${what} ${id} not found`);
     return row;
