@@ -73,6 +73,10 @@ export {
   type TenantScope,
   type RotateSecretInput,
 } from './management/endpoints.service';
+export { DeliveriesService } from './management/deliveries.service';
+export type * from './management/delivery-inputs';
+export type { DeliveryView, DeliveryListItem, DeliveryAttempt, DeliveryDetail, DeliverySummary, EventView, EventListItem, EventDetail } from './management/delivery-views';
+export type { Paged, PageOptions } from './management/page-options';
 // Operations
 export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
 export type { SuccessRateStatus } from './operations/health/success-rate';

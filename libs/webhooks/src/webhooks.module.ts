@@ -34,6 +34,8 @@ import { HostNotifier } from './delivery/health/host-notifier';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { WEBHOOKS_DNS_LOOKUP } from './common/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
+import { DeliveriesService } from './management/deliveries.service';
+import { DELIVERIES_SERVICE_PROVIDERS, SHARED_WITH_MANAGEMENT_API } from './management/management.providers';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 import { OperationsQueries } from './storage/queries/operations.queries';
@@ -62,15 +64,16 @@ const providers: Provider[] = [
   HostNotifier,
   WebhookHttpClient,
   EndpointsService,
+  ...DELIVERIES_SERVICE_PROVIDERS,
   WebhooksHealthIndicator,
   WebhooksMetrics,
   OperationsQueries,
   WebhookActivity,
 ];
 
-const exported = [WebhooksService, EndpointsService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
+const exported = [WebhooksService, EndpointsService, DeliveriesService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
 /** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
-const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, DeliveriesRepository, WEBHOOKS_DATA_SOURCE];
+const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, DeliveriesRepository, WEBHOOKS_DATA_SOURCE, ...SHARED_WITH_MANAGEMENT_API];
 
 /**
  * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with

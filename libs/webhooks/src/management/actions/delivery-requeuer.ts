@@ -35,7 +35,7 @@ export class DeliveryRequeuer {
   ) {}
 
   /** Attempts one delivery again now, whatever its outcome so far (not while one runs). */
-  async retry(tenantId: string, deliveryId: string): Promise<WebhookDelivery> {
+  async retry(tenantId: string | null, deliveryId: string): Promise<WebhookDelivery> {
     const delivery = await this.scoped.findOwned(WebhookDelivery, tenantId, deliveryId, 'delivery');
     if (delivery.status === DeliveryStatus.Delivering) throw new ConflictException('delivery is being attempted right now');
     await this.assertDeliverable(tenantId, delivery.endpointId);
@@ -47,7 +47,7 @@ export class DeliveryRequeuer {
   }
 
   /** `retry` for each delivery, one after the other; a refusal is that delivery's outcome, not an error. */
-  async retryEach(tenantId: string, deliveryIds: readonly string[]): Promise<RetryOutcome[]> {
+  async retryEach(tenantId: string | null, deliveryIds: readonly string[]): Promise<RetryOutcome[]> {
     const outcomes: RetryOutcome[] = [];
     for (const deliveryId of deliveryIds) {
       try {
@@ -61,7 +61,7 @@ export class DeliveryRequeuer {
   }
 
   /** Queues again the endpoint's dead-lettered deliveries created since `since` (up to now). */
-  async recover(tenantId: string, endpointId: string, since: Date): Promise<number> {
+  async recover(tenantId: string | null, endpointId: string, since: Date): Promise<number> {
     await this.endpoints.get(endpointId, { tenantId });
     await this.assertDeliverable(tenantId, endpointId);
     return this.requeueFailed(tenantId, { since, until: new Date(), endpointId });
@@ -71,7 +71,7 @@ export class DeliveryRequeuer {
    * Queues again the tenant's dead letters created since `since` that the filter matches.
    * Those whose endpoint was deleted or disabled since are left where they are: `skipped`.
    */
-  async recoverMatching(tenantId: string, filter: RecoverFilter): Promise<{ count: number; skipped: number }> {
+  async recoverMatching(tenantId: string | null, filter: RecoverFilter): Promise<{ count: number; skipped: number }> {
     // Another tenant's endpoint answers 404, like one that does not exist.
     if (filter.endpointId) await this.scoped.findOwned(WebhookEndpoint, tenantId, filter.endpointId, 'endpoint');
     const matching = { ...filter, until: new Date() };
@@ -79,7 +79,7 @@ export class DeliveryRequeuer {
     return { count: await this.requeueFailed(tenantId, matching), skipped };
   }
 
-  private async requeueFailed(tenantId: string, filter: RecoverFilter & { until: Date }): Promise<number> {
+  private async requeueFailed(tenantId: string | null, filter: RecoverFilter & { until: Date }): Promise<number> {
     let after: DeliveryPosition | null = null;
     let count = 0;
     for (;;) {
@@ -92,7 +92,7 @@ export class DeliveryRequeuer {
     return count;
   }
 
-  private async requeueBatch(tenantId: string, ids: string[]): Promise<number> {
+  private async requeueBatch(tenantId: string | null, ids: string[]): Promise<number> {
     const now = new Date();
     const changed = await this.actions.makeFailedDue(tenantId, ids, now);
     await this.outbox.requeueNow(ids.map((id) => ({ id, runAt: now })));
@@ -100,7 +100,7 @@ export class DeliveryRequeuer {
   }
 
   /** A deleted endpoint cannot receive, and a disabled one would fail them again at once. */
-  private async assertDeliverable(tenantId: string, endpointId: string): Promise<void> {
+  private async assertDeliverable(tenantId: string | null, endpointId: string): Promise<void> {
     const endpoint = await this.actions.endpointEvenDeleted(tenantId, endpointId);
     if (!endpoint || endpoint.deletedAt) throw new ConflictException('the endpoint was deleted');
     if (endpoint.status === EndpointStatus.Disabled) throw new ConflictException('the endpoint is disabled: enable it first');

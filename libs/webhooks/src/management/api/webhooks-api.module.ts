@@ -1,23 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { DeliveryRequeuer } from '../actions/delivery-requeuer';
 import { EndpointTester } from '../actions/endpoint-tester';
-import { EventReplayer } from '../actions/event-replayer';
-import { DeliveriesQueries } from '../../storage/queries/deliveries.queries';
 import { DeliveryExportReader } from '../../storage/queries/delivery-export.reader';
 import { DeliveryStatsQueries } from '../../storage/queries/delivery-stats.queries';
-import { EndpointsQueries } from '../../storage/queries/endpoints.queries';
-import { EventsQueries } from '../../storage/queries/events.queries';
 import { QueueStatusReader } from './queue-status.reader';
 import { BacklogQueries } from '../../storage/queries/backlog.queries';
-import { DeliveryActionsStore } from '../../storage/queries/delivery-actions.store';
-import { TenantScopedQueries } from '../../storage/queries/tenant-scoped.queries';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { WebhooksPortal } from './dashboard/webhooks-portal.service';
 import { DeliveryTimeseriesQueries } from '../../storage/queries/delivery-timeseries.queries';
 import { AttemptTimeseriesQueries } from '../../storage/queries/attempt-timeseries.queries';
 import { EndpointStatsQueries } from '../../storage/queries/endpoint-stats.queries';
-import { FailedDeliveriesQueries } from '../../storage/queries/failed-deliveries.queries';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { DeliveryExportSlots } from './delivery-export.slots';
 import { EndpointsController } from './controllers/endpoints.controller';
@@ -54,22 +46,14 @@ export class WebhooksApiModule {
         { provide: WEBHOOKS_API_HOST_GUARDS, inject: guards, useFactory: (...instances: unknown[]) => instances },
         WebhooksApiGuard,
         WebhooksApiExceptionFilter,
-        TenantScopedQueries,
-        EndpointsQueries,
-        EventsQueries,
-        DeliveriesQueries,
         DeliveryExportReader,
         DeliveryExportSlots,
         DeliveryStatsQueries,
         DeliveryTimeseriesQueries,
         AttemptTimeseriesQueries,
         EndpointStatsQueries,
-        FailedDeliveriesQueries,
         QueueStatusReader,
         BacklogQueries,
-        DeliveryActionsStore,
-        DeliveryRequeuer,
-        EventReplayer,
         EndpointTester,
         WebhooksPortal,
       ],

@@ -9,12 +9,9 @@ import {
   ApiProduces,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
-import { DeliveriesQueries, type DeliveryFilter } from '../../../storage/queries/deliveries.queries';
+import type { DeliveryFilter } from '../../../storage/queries/deliveries.queries';
 import { DeliveryExportReader } from '../../../storage/queries/delivery-export.reader';
-import { EndpointsQueries } from '../../../storage/queries/endpoints.queries';
-import { buildEnvelope } from '../../../delivery/webhook-request.builder';
-import { deliveryDetail, deliveryListItem } from '../delivery-views';
+import { DeliveriesService } from '../../deliveries.service';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
@@ -28,8 +25,16 @@ import {
   ListDeliveriesQueryDto,
   RequeuedDto,
 } from '../dto/delivery.dto';
-import { RecoverDeliveriesDto, RecoverDeliveriesResultDto, RetryDeliveriesDto, RetryDeliveriesResultDto } from '../dto/delivery-actions.dto';
-import { DEFAULT_PAGE_SIZE, wantsTotal } from '../dto/page.dto';
+import {
+  CancelDeliveriesDto,
+  CancelDeliveriesResultDto,
+  CancelledDto,
+  RecoverDeliveriesDto,
+  RecoverDeliveriesResultDto,
+  RetryDeliveriesDto,
+  RetryDeliveriesResultDto,
+} from '../dto/delivery-actions.dto';
+import { wantsTotal } from '../dto/page.dto';
 import { optionalDate } from './optional-date';
 
 const ID = ApiParam({ name: 'id', format: 'uuid', description: 'Delivery id.' });
@@ -38,11 +43,9 @@ const NOT_FOUND = ApiNotFoundResponse({ description: 'No such delivery for this 
 @WebhooksApiController('deliveries', 'Deliveries')
 export class DeliveriesController {
   constructor(
-    private readonly queries: DeliveriesQueries,
+    private readonly deliveries: DeliveriesService,
     private readonly exportReader: DeliveryExportReader,
     private readonly exportSlots: DeliveryExportSlots,
-    private readonly requeuer: DeliveryRequeuer,
-    private readonly endpoints: EndpointsQueries,
   ) {}
 
   @Get()
@@ -51,24 +54,16 @@ export class DeliveriesController {
     description: "Filter by endpoint, event, event type, status and creation time; newest first; at most 100 a page. Each with its endpoint's URL and what holds it.",
   })
   @ApiOkResponse({ type: DeliveryPageDto })
-  async list(@ApiTenant() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<DeliveryPageDto> {
-    const filter = toFilter(query);
-    const [page, total] = await Promise.all([
-      this.queries.list(tenantId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }),
-      wantsTotal(query) ? this.queries.count(tenantId, filter) : undefined,
-    ]);
-    const endpoints = await this.endpoints.byIds(tenantId, page.data.map((delivery) => delivery.endpointId));
-    return { data: page.data.map((delivery) => deliveryListItem(delivery, endpoints)), nextCursor: page.nextCursor, total };
+  list(@ApiTenant() tenantId: string, @Query() query: ListDeliveriesQueryDto): Promise<DeliveryPageDto> {
+    return this.deliveries.listDeliveries({ ...toFilter(query), tenantId, limit: query.limit, cursor: query.cursor, includeTotal: wantsTotal(query) });
   }
 
   @Post('retry')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Retry many deliveries now', description: 'As `POST /deliveries/:id/retry` for each; a refusal is that delivery\'s outcome, the others go ahead.' })
   @ApiAcceptedResponse({ type: RetryDeliveriesResultDto })
-  async retryMany(@ApiTenant() tenantId: string, @Body() body: RetryDeliveriesDto): Promise<RetryDeliveriesResultDto> {
-    const data = await this.requeuer.retryEach(tenantId, body.deliveryIds);
-    const retried = data.filter((outcome) => outcome.error === null).length;
-    return { retried, refused: data.length - retried, data };
+  retryMany(@ApiTenant() tenantId: string, @Body() body: RetryDeliveriesDto): Promise<RetryDeliveriesResultDto> {
+    return this.deliveries.retryDeliveries(body.deliveryIds, { tenantId });
   }
 
   @Post('recover')
@@ -80,7 +75,20 @@ export class DeliveriesController {
   @ApiAcceptedResponse({ type: RecoverDeliveriesResultDto })
   @ApiNotFoundResponse({ description: 'No such endpoint for this tenant.' })
   recover(@ApiTenant() tenantId: string, @Body() body: RecoverDeliveriesDto): Promise<RecoverDeliveriesResultDto> {
-    return this.requeuer.recoverMatching(tenantId, { since: new Date(body.since), endpointId: body.endpointId, eventType: body.eventType });
+    return this.deliveries.recoverDeliveries({ tenantId, since: new Date(body.since), endpointId: body.endpointId, eventType: body.eventType });
+  }
+
+  @Post('cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Cancel the waiting deliveries of an endpoint or an event',
+    description:
+      'Cancels the pending and retrying deliveries of `endpointId`, of `eventId`, or (with both) of that event for that endpoint: none of them is sent. Those being attempted right now are left to their attempt and counted in `beingAttempted`.',
+  })
+  @ApiOkResponse({ type: CancelDeliveriesResultDto })
+  @ApiNotFoundResponse({ description: 'No such endpoint or event for this tenant.' })
+  cancelMany(@ApiTenant() tenantId: string, @Body() body: CancelDeliveriesDto): Promise<CancelDeliveriesResultDto> {
+    return this.deliveries.cancelDeliveries({ tenantId, endpointId: body.endpointId, eventId: body.eventId });
   }
 
   // Declared before ':id' so that "export" is not taken for an id.
@@ -103,10 +111,8 @@ export class DeliveriesController {
     description: 'With the exact request body it sends and every attempt: request headers as signed, response status, headers and body, duration, error.',
   })
   @ApiOkResponse({ type: DeliveryDetailDto })
-  async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<DeliveryDetailDto> {
-    const { delivery, attempts, event } = await this.queries.detail(tenantId, id);
-    const endpoints = await this.endpoints.byIds(tenantId, [delivery.endpointId]);
-    return deliveryDetail(delivery, attempts, event ? buildEnvelope(event) : null, endpoints);
+  get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<DeliveryDetailDto> {
+    return this.deliveries.getDelivery(id, { tenantId });
   }
 
   @Post(':id/retry')
@@ -116,9 +122,19 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'Retry a delivery now', description: 'Works for failed, succeeded and waiting deliveries; attempt numbers continue.' })
   @ApiAcceptedResponse({ type: RequeuedDto })
   @ApiConflictResponse({ description: 'Being attempted right now, or its endpoint is deleted or disabled.' })
-  async retry(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<RequeuedDto> {
-    const delivery = await this.requeuer.retry(tenantId, id);
-    return { deliveryId: delivery.id, status: delivery.status };
+  retry(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<RequeuedDto> {
+    return this.deliveries.retryDelivery(id, { tenantId });
+  }
+
+  @Post(':id/cancel')
+  @ID
+  @NOT_FOUND
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a delivery', description: 'A pending or retrying delivery is cancelled and never sent; cancelling a cancelled one changes nothing. It can be retried later.' })
+  @ApiOkResponse({ type: CancelledDto })
+  @ApiConflictResponse({ description: 'Being attempted right now (the attempt goes on), or it already succeeded or failed.' })
+  cancel(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<CancelledDto> {
+    return this.deliveries.cancelDelivery(id, { tenantId });
   }
 }
 

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { EndpointsService } from '../../endpoints.service';
 import { EndpointTester } from '../../actions/endpoint-tester';
-import { DeliveryRequeuer } from '../../actions/delivery-requeuer';
+import { DeliveriesService } from '../../deliveries.service';
 import { EndpointsQueries } from '../../../storage/queries/endpoints.queries';
 import { DeliveryStatsQueries } from '../../../storage/queries/delivery-stats.queries';
 import { EndpointStatsQueries } from '../../../storage/queries/endpoint-stats.queries';
@@ -38,7 +38,7 @@ export class EndpointsController {
     private readonly endpoints: EndpointsService,
     private readonly queries: EndpointsQueries,
     private readonly tester: EndpointTester,
-    private readonly requeuer: DeliveryRequeuer,
+    private readonly deliveries: DeliveriesService,
     private readonly stats: DeliveryStatsQueries,
     private readonly rowStats: EndpointStatsQueries,
   ) {}
@@ -150,8 +150,8 @@ export class EndpointsController {
   @ApiOperation({ summary: 'Re-send failed deliveries', description: "Queues again the endpoint's dead-lettered deliveries created since `since`." })
   @ApiAcceptedResponse({ type: RecoverResultDto })
   @ApiConflictResponse({ description: 'The endpoint is disabled.' })
-  async recover(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: RecoverEndpointDto): Promise<RecoverResultDto> {
-    return { count: await this.requeuer.recover(tenantId, id, new Date(body.since)) };
+  recover(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: RecoverEndpointDto): Promise<RecoverResultDto> {
+    return this.deliveries.recoverEndpoint(id, new Date(body.since), { tenantId });
   }
 
   @Get(':id/stats')

@@ -2,15 +2,12 @@ import { BadRequestException, Body, Get, Headers, HttpCode, HttpStatus, Post, Qu
 import { ApiAcceptedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiPayloadTooLargeResponse } from '@nestjs/swagger';
 import { EventTypeCatalog } from '../../../publishing/event-type.catalog';
 import { WebhooksService } from '../../../publishing/webhooks.service';
-import { EventReplayer } from '../../actions/event-replayer';
-import { EndpointsQueries } from '../../../storage/queries/endpoints.queries';
-import { EventsQueries, type EventFilter } from '../../../storage/queries/events.queries';
-import { deliveryListItem } from '../delivery-views';
+import { DeliveriesService } from '../../deliveries.service';
 import { ApiTenant } from '../api-tenant.decorator';
 import { IdParam } from '../api-id.param';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
-import { DEFAULT_PAGE_SIZE, wantsTotal } from '../dto/page.dto';
-import { EventDetailDto, EventDto, EventPageDto, ListEventsQueryDto, PublishEventDto, PublishResultDto, ReplayResultDto } from '../dto/event.dto';
+import { wantsTotal } from '../dto/page.dto';
+import { EventDetailDto, EventPageDto, ListEventsQueryDto, PublishEventDto, PublishResultDto, ReplayEventDto, ReplayResultDto } from '../dto/event.dto';
 import { optionalDate } from './optional-date';
 
 const ID = ApiParam({ name: 'id', format: 'uuid', description: 'Event id.' });
@@ -21,9 +18,7 @@ export class EventsController {
   constructor(
     private readonly webhooks: WebhooksService,
     private readonly catalog: EventTypeCatalog,
-    private readonly queries: EventsQueries,
-    private readonly replayer: EventReplayer,
-    private readonly endpoints: EndpointsQueries,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   @Post()
@@ -49,14 +44,18 @@ export class EventsController {
     description: 'Newest first, cursor pagination, without payloads, each with how its deliveries stand. Find one by `eventId` or by one of its deliveries (`deliveryId`).',
   })
   @ApiOkResponse({ type: EventPageDto })
-  async list(@ApiTenant() tenantId: string, @Query() query: ListEventsQueryDto): Promise<EventPageDto> {
-    const filter: EventFilter = { eventType: query.eventType, eventId: query.eventId, deliveryId: query.deliveryId, from: optionalDate(query.from), to: optionalDate(query.to) };
-    const [page, total] = await Promise.all([
-      this.queries.list(tenantId, filter, { limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor }),
-      wantsTotal(query) ? this.queries.count(tenantId, filter) : undefined,
-    ]);
-    const summaries = await this.queries.summaries(tenantId, page.data.map((event) => event.id));
-    return { data: page.data.map((event) => ({ ...EventDto.from(event), deliveries: summaries.get(event.id)! })), nextCursor: page.nextCursor, total };
+  list(@ApiTenant() tenantId: string, @Query() query: ListEventsQueryDto): Promise<EventPageDto> {
+    return this.deliveries.listEvents({
+      tenantId,
+      eventType: query.eventType,
+      eventId: query.eventId,
+      deliveryId: query.deliveryId,
+      from: optionalDate(query.from),
+      to: optionalDate(query.to),
+      limit: query.limit,
+      cursor: query.cursor,
+      includeTotal: wantsTotal(query),
+    });
   }
 
   @Get(':id')
@@ -64,10 +63,8 @@ export class EventsController {
   @NOT_FOUND
   @ApiOperation({ summary: 'Read an event', description: 'With its payload and its deliveries.' })
   @ApiOkResponse({ type: EventDetailDto })
-  async get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EventDetailDto> {
-    const { event, deliveries } = await this.queries.detail(tenantId, id);
-    const endpoints = await this.endpoints.byIds(tenantId, deliveries.map((delivery) => delivery.endpointId));
-    return { ...EventDto.from(event), data: event.data, deliveries: deliveries.map((delivery) => deliveryListItem(delivery, endpoints)) };
+  get(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<EventDetailDto> {
+    return this.deliveries.getEvent(id, { tenantId });
   }
 
   @Post(':id/replay')
@@ -76,10 +73,11 @@ export class EventsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Send an event again',
-    description: 'One new delivery for each endpoint that received the event and is neither deleted nor disabled; earlier deliveries stay as they were.',
+    description:
+      'One new delivery for each endpoint that received the event and is neither deleted nor disabled (of `endpointIds` only, when given); earlier deliveries stay as they were.',
   })
   @ApiAcceptedResponse({ type: ReplayResultDto })
-  replay(@ApiTenant() tenantId: string, @IdParam() id: string): Promise<ReplayResultDto> {
-    return this.replayer.replay(tenantId, id);
+  replay(@ApiTenant() tenantId: string, @IdParam() id: string, @Body() body: ReplayEventDto): Promise<ReplayResultDto> {
+    return this.deliveries.replayEvent(id, { tenantId, endpointIds: body?.endpointIds });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { DeliveryStatus } from '../../../storage/entities/delivery.entity';
+import type { CancelledDeliveries, DeliveryChange, RecoverResult } from '../../delivery-inputs';
 
 export const MAX_DELIVERIES_PER_RETRY = 100;
 
@@ -46,7 +47,29 @@ export class RecoverDeliveriesDto {
   eventType?: string;
 }
 
-export class RecoverDeliveriesResultDto {
+export class RecoverDeliveriesResultDto implements RecoverResult {
   @ApiProperty({ description: 'Failed deliveries queued again.' }) count: number;
   @ApiProperty({ description: 'Failed deliveries left as they are: their endpoint is deleted or disabled.' }) skipped: number;
+}
+
+export class CancelDeliveriesDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "This endpoint's waiting deliveries. At least one of `endpointId` and `eventId`." })
+  @IsOptional()
+  @IsUUID()
+  endpointId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "This event's waiting deliveries." })
+  @IsOptional()
+  @IsUUID()
+  eventId?: string;
+}
+
+export class CancelDeliveriesResultDto implements CancelledDeliveries {
+  @ApiProperty({ description: 'Pending or retrying deliveries cancelled: none of them is sent.' }) cancelled: number;
+  @ApiProperty({ description: 'Left alone, being attempted right now: each ends as its attempt decides.' }) beingAttempted: number;
+}
+
+export class CancelledDto implements DeliveryChange {
+  @ApiProperty({ format: 'uuid' }) deliveryId: string;
+  @ApiProperty({ enum: [DeliveryStatus.Cancelled], example: DeliveryStatus.Cancelled }) status: DeliveryStatus;
 }

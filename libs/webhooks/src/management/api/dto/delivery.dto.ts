@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { DeliveryStatus, type WebhookDelivery } from '../../../storage/entities/delivery.entity';
-import type { WebhookAttempt } from '../../../storage/entities/attempt.entity';
 import type { DeliveryHold } from '../../endpoint-health';
+import { deliveryView, type DeliveryAttempt, type DeliveryDetail, type DeliveryListItem, type DeliveryView } from '../../delivery-views';
 import { PageInfoDto, PageQueryDto } from './page.dto';
 import { DateRangeQueryDto } from './date-range.dto';
 
@@ -45,7 +45,7 @@ export class ExportFormatDto {
 
 export class ExportDeliveriesQueryDto extends IntersectionType(DeliveryFilterDto, ExportFormatDto) {}
 
-export class DeliveryDto {
+export class DeliveryDto implements DeliveryView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
@@ -86,25 +86,11 @@ export class DeliveryDto {
   updatedAt: Date;
 
   static from(delivery: WebhookDelivery): DeliveryDto {
-    return {
-      id: delivery.id,
-      eventId: delivery.eventId,
-      eventType: delivery.eventType,
-      endpointId: delivery.endpointId,
-      status: delivery.status,
-      attemptCount: delivery.attemptCount,
-      nextAttemptAt: delivery.nextAttemptAt,
-      lastStatusCode: delivery.lastStatusCode,
-      lastError: delivery.lastError,
-      deliveredAt: delivery.deliveredAt,
-      completedAt: delivery.completedAt,
-      createdAt: delivery.createdAt,
-      updatedAt: delivery.updatedAt,
-    };
+    return deliveryView(delivery);
   }
 }
 
-export class AttemptDto {
+export class AttemptDto implements DeliveryAttempt {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
@@ -131,24 +117,10 @@ export class AttemptDto {
 
   @ApiProperty({ type: String, nullable: true })
   error: string | null;
-
-  static from(attempt: WebhookAttempt): AttemptDto {
-    return {
-      id: attempt.id,
-      number: attempt.number,
-      startedAt: attempt.startedAt,
-      durationMs: attempt.durationMs,
-      requestHeaders: attempt.requestHeaders,
-      responseStatus: attempt.responseStatus,
-      responseHeaders: attempt.responseHeaders,
-      responseBody: attempt.responseBody,
-      error: attempt.error,
-    };
-  }
 }
 
 /** A delivery as lists show it: with where it goes and what holds it. */
-export class DeliveryListItemDto extends DeliveryDto {
+export class DeliveryListItemDto extends DeliveryDto implements DeliveryListItem {
   @ApiProperty({ type: String, nullable: true, description: 'URL of its endpoint (deleted endpoints included); null when the endpoint row is gone.' })
   endpointUrl: string | null;
 
@@ -160,7 +132,7 @@ export class DeliveryListItemDto extends DeliveryDto {
   heldBecause: DeliveryHold | null;
 }
 
-export class DeliveryDetailDto extends DeliveryListItemDto {
+export class DeliveryDetailDto extends DeliveryListItemDto implements DeliveryDetail {
   @ApiProperty({ type: String, nullable: true, description: 'The exact body every attempt sends (and signs): the JSON envelope of the event. Null once retention removed the event.' })
   requestBody: string | null;
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import type { WebhookEvent } from '../../../storage/entities/event.entity';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { JsonValue } from '../../../storage/entities/column-types';
+import type { DeliverySummary, EventDetail, EventListItem, EventView } from '../../delivery-views';
+import type { ReplayResult } from '../../delivery-inputs';
 import { DeliveryListItemDto } from './delivery.dto';
 import { PageInfoDto, PageQueryDto } from './page.dto';
 import { DateRangeQueryDto } from './date-range.dto';
@@ -46,7 +47,7 @@ export class ListEventsQueryDto extends IntersectionType(PageQueryDto, DateRange
 }
 
 /** An event without its payload, as lists show it. */
-export class EventDto {
+export class EventDto implements EventView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
@@ -58,25 +59,21 @@ export class EventDto {
 
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
-
-  static from(event: WebhookEvent): EventDto {
-    return { id: event.id, type: event.type, idempotencyKey: event.idempotencyKey, createdAt: event.createdAt };
-  }
 }
 
-export class DeliverySummaryDto {
+export class DeliverySummaryDto implements DeliverySummary {
   @ApiProperty() total: number;
   @ApiProperty() succeeded: number;
   @ApiProperty() failed: number;
   @ApiProperty({ description: 'Pending, delivering or retrying.' }) waiting: number;
 }
 
-export class EventListItemDto extends EventDto {
+export class EventListItemDto extends EventDto implements EventListItem {
   @ApiProperty({ type: DeliverySummaryDto, description: 'How its deliveries stand, replays included.' })
   deliveries: DeliverySummaryDto;
 }
 
-export class EventDetailDto extends EventDto {
+export class EventDetailDto extends EventDto implements EventDetail {
   @ApiProperty({ type: 'object', additionalProperties: true })
   data: JsonValue;
 
@@ -89,7 +86,23 @@ export class EventPageDto extends PageInfoDto {
   data: EventListItemDto[];
 }
 
-export class ReplayResultDto {
+export const MAX_REPLAY_ENDPOINTS = 100;
+
+export class ReplayEventDto {
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MAX_REPLAY_ENDPOINTS,
+    description: 'Only these of the endpoints that received the event; every one of them when absent.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_REPLAY_ENDPOINTS)
+  @IsUUID('all', { each: true, message: 'each value in endpointIds must be a UUID' })
+  endpointIds?: string[];
+}
+
+export class ReplayResultDto implements ReplayResult {
   @ApiProperty({ format: 'uuid' })
   eventId: string;
 

@@ -1,0 +1,28 @@
+import type { Provider } from '@nestjs/common';
+import { DeliveriesQueries } from '../storage/queries/deliveries.queries';
+import { DeliveryActionsStore } from '../storage/queries/delivery-actions.store';
+import { EndpointsQueries } from '../storage/queries/endpoints.queries';
+import { EventsQueries } from '../storage/queries/events.queries';
+import { FailedDeliveriesQueries } from '../storage/queries/failed-deliveries.queries';
+import { TenantScopedQueries } from '../storage/queries/tenant-scoped.queries';
+import { DeliveryCanceller } from './actions/delivery-canceller';
+import { DeliveryRequeuer } from './actions/delivery-requeuer';
+import { EventReplayer } from './actions/event-replayer';
+import { DeliveriesService } from './deliveries.service';
+
+/** `DeliveriesService` and what it reads and acts with. */
+export const DELIVERIES_SERVICE_PROVIDERS: Provider[] = [
+  TenantScopedQueries,
+  EventsQueries,
+  DeliveriesQueries,
+  EndpointsQueries,
+  FailedDeliveriesQueries,
+  DeliveryActionsStore,
+  DeliveryRequeuer,
+  EventReplayer,
+  DeliveryCanceller,
+  DeliveriesService,
+];
+
+/** What the management API uses of them besides the service. */
+export const SHARED_WITH_MANAGEMENT_API = [TenantScopedQueries, DeliveriesQueries, EndpointsQueries, DeliveryActionsStore];
