@@ -4,7 +4,6 @@
 
 // Module and options
 export { WebhooksModule } from './webhooks.module';
-export { WebhookNotifications } from './webhooks.constants';
 export type {
   WebhooksModuleOptions,
   RetrySchedule,
@@ -48,9 +47,7 @@ export { SecretEncryptionConfigError, StoredSecretError } from './storage/secret
 // Dispatch
 export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 
-// Delivery: notifications the host can listen to
-export type { DeliveryDeadLetteredNotification } from './delivery/delivery.worker';
-export type { EndpointFailingNotification, EndpointDisabledNotification } from './delivery/health/endpoint-health.tracker';
+// Delivery
 export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './common/host-resolver';
 export { urlForLogs } from './delivery/outbound/endpoint-url';
 export { generateWebhookSecret, maskWebhookSecret } from './signing/webhook-secret';
@@ -78,6 +75,8 @@ export type * from './management/delivery-inputs';
 export type { DeliveryView, DeliveryListItem, DeliveryAttempt, DeliveryDetail, DeliverySummary, EventView, EventListItem, EventDetail } from './management/delivery-views';
 export type { Paged, PageOptions } from './management/page-options';
 // Operations
+export { WebhookNotifications, WebhookChannels, type WebhookNotificationName } from './operations/notifications/webhook-notifications';
+export type * from './common/notification-payloads';
 export { WebhooksHealthIndicator, type WebhooksHealthDetails } from './operations/health/webhooks.health-indicator';
 export type { SuccessRateStatus } from './operations/health/success-rate';
 export { WebhooksMetrics } from './operations/metrics/webhooks.metrics';

@@ -30,7 +30,7 @@ import { DeliveryDispatcher } from './dispatch/delivery-dispatcher';
 import { DeliveryReconciler } from './dispatch/delivery.reconciler';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { EndpointHealthTracker } from './delivery/health/endpoint-health.tracker';
-import { HostNotifier } from './delivery/health/host-notifier';
+import { HostNotifications } from './operations/notifications/host-notifications';
 import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { WEBHOOKS_DNS_LOOKUP } from './common/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
@@ -61,7 +61,7 @@ const providers: Provider[] = [
   DeliveryReconciler,
   DeliveryWorker,
   EndpointHealthTracker,
-  HostNotifier,
+  HostNotifications,
   WebhookHttpClient,
   EndpointsService,
   ...DELIVERIES_SERVICE_PROVIDERS,

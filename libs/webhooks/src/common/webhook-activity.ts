@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { CircuitClosedNotification, CircuitOpenedNotification, EndpointDisabledNotification, EndpointFailingNotification } from './notification-payloads';
 
 /** An event was stored and fanned out. */
 export interface EventPublishedActivity {
@@ -12,15 +13,22 @@ export interface EventPublishedActivity {
 /** One attempt was made and recorded. */
 export interface AttemptActivity {
   deliveryId: string;
+  eventId: string;
   endpointId: string;
   tenantId: string | null;
   eventType: string;
+  /** 1 for the first attempt. */
+  attempt: number;
   /** HTTP status, absent when no response arrived. */
   status?: number;
   error?: string;
+  /** With `error`: a timeout, a network failure, or an address the outbound policy refused. */
+  failure?: 'timeout' | 'network' | 'blocked';
   durationMs: number;
   /** What the delivery became: `succeeded`, `retrying` or `failed`. */
   outcome: 'succeeded' | 'retrying' | 'failed';
+  /** With `retrying`: when it is tried again. */
+  nextAttemptAt?: Date;
   /** When the event was published, for publish-to-success lag. */
   publishedAt: Date;
 }
@@ -37,10 +45,16 @@ export interface WebhookActivityEvents {
   staleWrite: [{ deliveryId: string }];
   /** A delivery waited without an attempt: open circuit, rate limit or a busy (slow) endpoint. */
   postponed: [{ endpointId: string; reason: 'circuit-open' | 'rate-limited' | 'endpoint-busy' }];
+  /** An endpoint reached a failure threshold, was disabled, its circuit opened or closed. */
+  endpointFailing: [EndpointFailingNotification];
+  endpointDisabled: [EndpointDisabledNotification];
+  circuitOpened: [CircuitOpenedNotification];
+  circuitClosed: [CircuitClosedNotification];
 }
 
 /**
- * In-process stream of what the pipeline does, for the library's own observers (metrics).
+ * In-process stream of what the pipeline does, for the library's own observers (metrics, the
+ * host's notifications).
  * Synchronous and cheap; observers must not throw or block.
  */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DueDelivery } from '../common/due-delivery';
-import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../webhooks.constants';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import { DeliveryStatus } from '../storage/entities/delivery.entity';
 import { EndpointStatus, type WebhookEndpoint } from '../storage/entities/endpoint.entity';
@@ -8,7 +8,6 @@ import type { WebhookEvent } from '../storage/entities/event.entity';
 import { DeliveriesRepository } from '../storage/deliveries/deliveries.repository';
 import type { AttemptResult, Claim, ClaimedDelivery } from '../storage/deliveries/delivery-records';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
-import { HostNotifier } from './health/host-notifier';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
@@ -20,19 +19,6 @@ import { buildWebhookRequest, type BuiltWebhookRequest } from './webhook-request
 import { DONE, later, NOTHING_RELEASED, type DeliveryStep } from './delivery-step';
 
 export type { DeliveryStep } from './delivery-step';
-
-
-/** Payload of `webhooks.delivery.dead_lettered`. */
-export interface DeliveryDeadLetteredNotification {
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  endpointId: string;
-  tenantId: string | null;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-}
 
 /** Longest per-endpoint timeout accepted. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
@@ -55,7 +41,6 @@ export class DeliveryWorker {
     private readonly http: WebhookHttpClient,
     private readonly health: EndpointHealthTracker,
     private readonly rateLimiter: RateLimiter,
-    private readonly notifier: HostNotifier,
     private readonly activity: WebhookActivity,
   ) {}
 
@@ -109,29 +94,21 @@ export class DeliveryWorker {
     this.logger.debug(`delivery ${delivery.id} attempt ${delivery.attemptCount + 1}: ${result.status ?? result.error} → ${transition.status}`);
     this.activity.emit('attempted', {
       deliveryId: delivery.id,
+      eventId: event.id,
       endpointId: endpoint!.id,
       tenantId: delivery.tenantId,
       eventType: event.type,
+      attempt: delivery.attemptCount + 1,
       status: result.status,
       error: result.error,
+      failure: result.failure,
       durationMs: result.durationMs,
       outcome: transition.status,
+      nextAttemptAt: transition.status === DeliveryStatus.Retrying ? transition.nextAttemptAt : undefined,
       publishedAt: event.createdAt,
     });
 
     const released = await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
-    if (transition.status === DeliveryStatus.Failed) {
-      this.notifier.notify<DeliveryDeadLetteredNotification>(WebhookNotifications.deliveryDeadLettered, {
-        deliveryId: delivery.id,
-        eventId: event.id,
-        eventType: event.type,
-        endpointId: endpoint!.id,
-        tenantId: delivery.tenantId,
-        attempts: delivery.attemptCount + 1,
-        lastStatusCode: result.status ?? null,
-        lastError: result.error ?? null,
-      });
-    }
     return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt, released } : { kind: 'done', released };
   }
 

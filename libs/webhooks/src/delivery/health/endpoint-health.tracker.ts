@@ -1,28 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RESOLVED_WEBHOOKS_OPTIONS, WebhookNotifications } from '../../webhooks.constants';
+import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import { EndpointStatus, type WebhookEndpoint } from '../../storage/entities/endpoint.entity';
 import { EndpointsStore } from '../../storage/endpoints/endpoints.store';
-import { HostNotifier } from './host-notifier';
-
-/** Payload of `webhooks.endpoint.failing`. */
-export interface EndpointFailingNotification {
-  endpointId: string;
-  tenantId: string | null;
-  /** The endpoint URL in full, which may be a secret: log `urlForLogs(url)` instead. */
-  url: string;
-  consecutiveFailures: number;
-  failingSince: Date | null;
-}
-
-/** Payload of `webhooks.endpoint.disabled`. */
-export interface EndpointDisabledNotification {
-  endpointId: string;
-  tenantId: string | null;
-  /** The endpoint URL in full, which may be a secret: log `urlForLogs(url)` instead. */
-  url: string;
-  reason: string;
-}
+import { WebhookActivity } from '../../common/webhook-activity';
 
 /** Whether a delivery to the endpoint may be attempted now. */
 export type EndpointGate = { kind: 'open' } | { kind: 'wait'; until: Date };
@@ -45,7 +26,7 @@ export class EndpointHealthTracker {
   constructor(
     private readonly store: EndpointsStore,
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
-    private readonly notifier: HostNotifier,
+    private readonly activity: WebhookActivity,
   ) {}
 
   /**
@@ -64,7 +45,8 @@ export class EndpointHealthTracker {
   async recordSuccess(endpoint: WebhookEndpoint): Promise<void> {
     // Most successes follow successes: skip the write unless there is a streak to end.
     if (endpoint.consecutiveFailures === 0 && !endpoint.circuitOpenUntil) return;
-    await this.store.endStreak(endpoint.id);
+    const circuitClosed = await this.store.endStreak(endpoint.id);
+    if (circuitClosed) this.activity.emit('circuitClosed', { endpointId: endpoint.id, tenantId: endpoint.tenantId });
   }
 
   async recordFailure(endpoint: WebhookEndpoint, now: Date): Promise<void> {
@@ -73,7 +55,7 @@ export class EndpointHealthTracker {
     const streak = updated.consecutiveFailures;
     if (this.options.failureThresholds.includes(streak)) {
       this.logger.warn(`endpoint ${endpoint.id} failed ${streak} times in a row`);
-      this.notifier.notify<EndpointFailingNotification>(WebhookNotifications.endpointFailing, {
+      this.activity.emit('endpointFailing', {
         endpointId: endpoint.id,
         tenantId: endpoint.tenantId,
         url: endpoint.url,
@@ -90,7 +72,7 @@ export class EndpointHealthTracker {
   async disable(endpoint: WebhookEndpoint, reason: string, now: Date): Promise<void> {
     await this.store.disable(endpoint.id, reason, now);
     this.logger.warn(`endpoint ${endpoint.id} disabled: ${reason}`);
-    this.notifier.notify<EndpointDisabledNotification>(WebhookNotifications.endpointDisabled, {
+    this.activity.emit('endpointDisabled', {
       endpointId: endpoint.id,
       tenantId: endpoint.tenantId,
       url: endpoint.url,
@@ -103,7 +85,9 @@ export class EndpointHealthTracker {
     const breaker = this.options.circuitBreaker;
     if (!breaker || streak < breaker.failureThreshold) return;
     const cooldown = Math.min(breaker.cooldownMs * 2 ** (streak - breaker.failureThreshold), breaker.maxCooldownMs);
-    await this.store.openCircuit(endpoint.id, new Date(now.getTime() + cooldown));
+    const openUntil = new Date(now.getTime() + cooldown);
+    await this.store.openCircuit(endpoint.id, openUntil);
+    this.activity.emit('circuitOpened', { endpointId: endpoint.id, tenantId: endpoint.tenantId, consecutiveFailures: streak, openUntil });
   }
 
   private shouldAutoDisable(endpoint: Pick<WebhookEndpoint, 'consecutiveFailures' | 'failingSince'>, now: Date): boolean {

@@ -1,4 +1,4 @@
-import { In, IsNull, LessThanOrEqual, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type FindOptionsWhere } from 'typeorm';
 import type { TransactionRunner } from '../dialect/transaction-runner';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
@@ -78,8 +78,15 @@ export class EndpointsStore {
     return taken.affected === 1;
   }
 
-  async endStreak(id: string): Promise<void> {
-    await this.endpoints().update({ id }, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+  /**
+   * Ends the endpoint's failure streak and closes its circuit. True when this call closed an
+   * open circuit: of concurrent successes, one only.
+   */
+  async endStreak(id: string): Promise<boolean> {
+    const closed = await this.endpoints().update({ id, circuitOpenUntil: Not(IsNull()) }, { consecutiveFailures: 0, failingSince: null, circuitOpenUntil: null });
+    if (closed.affected === 1) return true;
+    await this.endpoints().update({ id }, { consecutiveFailures: 0, failingSince: null });
+    return false;
   }
 
   /**
