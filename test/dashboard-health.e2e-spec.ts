@@ -187,6 +187,42 @@ describe('dashboard: honest health and a complete endpoint page', () => {
     expect(sent.headers).toMatchObject({ authorization: 'Bearer s3cret', 'x-team': 'payments' });
   });
 
+  it('shows, sets and clears which failures retry and whether trace context is sent, with a 400 under Retry on', async () => {
+    const id = (await api.post('/endpoints', { url: receiver.endpoint('/retry-rule'), eventTypes: ['*'] })).body.id;
+    const retryOn = page.getByLabel('Retry on');
+    const traceContext = page.getByRole('checkbox', { name: /Send trace context/ });
+    const shown = async () => [await page.locator('.settings .retry-on').textContent(), await page.locator('.settings .trace-context').textContent()];
+    const save = async () => {
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('heading', { name: receiver.endpoint('/retry-rule') }).waitFor();
+    };
+    await open(`/endpoints/${id}`, receiver.endpoint('/retry-rule'));
+    await expect(shown()).resolves.toEqual(["the module's rule", 'sent (traceparent, tracestate)']);
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(retryOn.inputValue()).resolves.toBe('');
+    await expect(traceContext.isChecked()).resolves.toBe(true);
+    await retryOn.fill('408, 429, 5xx, soon');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('[data-field="retryOn"] .field-error').getByText(/^retryOn: "soon" is neither an HTTP status/).waitFor();
+    await expect(retryOn.getAttribute('aria-invalid')).resolves.toBe('true');
+    await retryOn.fill('408, 429, 5XX, timeout');
+    await traceContext.uncheck();
+    await save();
+    await expect(shown()).resolves.toEqual(['408, 429, 5xx, timeout', 'not sent']);
+    await expect(api.get(`/endpoints/${id}`)).resolves.toMatchObject({ body: { retryOn: [408, 429, '5xx', 'timeout'], sendTraceContext: false } });
+
+    // Emptied, the field hands the endpoint back to the module's rule.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await expect(retryOn.inputValue()).resolves.toBe('408, 429, 5xx, timeout');
+    await expect(traceContext.isChecked()).resolves.toBe(false);
+    await retryOn.fill('');
+    await traceContext.check();
+    await save();
+    await expect(shown()).resolves.toEqual(["the module's rule", 'sent (traceparent, tracestate)']);
+    await expect(api.get(`/endpoints/${id}`)).resolves.toMatchObject({ body: { retryOn: null, sendTraceContext: true } });
+  });
+
   it('shows an API error under the field it names', async () => {
     await open('/endpoints/new', 'New endpoint');
     await page.getByLabel('URL').fill('ftp://example.com/hook');

@@ -50,10 +50,17 @@ async function draw(section, id, said) {
       h('dt', {}, 'Rate limit'), h('dd', {}, endpoint.rateLimitPerSecond ? endpoint.rateLimitPerSecond + ' per second' : 'none'),
       h('dt', {}, 'Custom headers'), h('dd', { class: 'custom-headers' }, headerList(endpoint.headers)),
       h('dt', {}, 'Retry schedule'), h('dd', {}, scheduleText(endpoint.retrySchedule)),
+      h('dt', {}, 'Retry on'), h('dd', { class: 'retry-on' }, retryOnText(endpoint.retryOn)),
+      h('dt', {}, 'Trace context'), h('dd', { class: 'trace-context' }, endpoint.sendTraceContext ? 'sent (traceparent, tracestate)' : 'not sent'),
       h('dt', {}, 'Metadata'), h('dd', {}, endpoint.metadata ? h('pre', { class: 'metadata' }, JSON.stringify(endpoint.metadata, null, 2)) : '—'),
       h('dt', {}, 'Created'), h('dd', {}, when(endpoint.createdAt)),
       h('dt', {}, 'Updated'), h('dd', {}, when(endpoint.updatedAt))),
     whenReady(series, chartsOf, 'the charts'));
+}
+
+function retryOnText(retryOn) {
+  if (!retryOn) return "the module's rule";
+  return retryOn.length ? retryOn.join(', ') : 'nothing: every failed attempt is final';
 }
 
 function scheduleText(schedule) {

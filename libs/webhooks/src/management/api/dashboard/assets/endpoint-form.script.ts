@@ -1,7 +1,7 @@
 /** Create and edit an endpoint: every setting, with the event type picker. Served as `assets/endpoint-form.js`. */
 export const ENDPOINT_FORM_JS = String.raw`import { get, patch, post } from './api.js';
 import { busy, field, h, showFieldError } from './dom.js';
-import { headersEditor, retryScheduleEditor } from './endpoint-settings.js';
+import { headersEditor, retryOnEditor, retryScheduleEditor } from './endpoint-settings.js';
 import { secretPanel } from './endpoint-secret.js';
 
 /** Create (no id) or edit form. API errors show under the field they name. */
@@ -21,6 +21,8 @@ export async function endpointFormView(id) {
   const status = endpoint ? h('select', { name: 'status' }, ['active', 'paused', 'disabled'].map((s) => h('option', { value: s, selected: s === endpoint.status }, s))) : null;
   const headers = headersEditor(endpoint ? endpoint.headers : null);
   const schedule = retryScheduleEditor(endpoint ? endpoint.retrySchedule : null);
+  const retryOn = retryOnEditor(endpoint ? endpoint.retryOn : null);
+  const traceContext = h('input', { type: 'checkbox', name: 'sendTraceContext', checked: endpoint ? endpoint.sendTraceContext : true });
   const metadata = h('textarea', { name: 'metadata', rows: 3, placeholder: '{ "team": "billing" }' }, endpoint && endpoint.metadata ? JSON.stringify(endpoint.metadata, null, 2) : '');
   const message = h('div', { 'aria-live': 'polite', class: 'form-message' });
   const submit = h('button', { type: 'submit', class: 'primary' }, id ? 'Save changes' : 'Create endpoint');
@@ -34,6 +36,9 @@ export async function endpointFormView(id) {
     h('div', { class: 'row' }, field('Timeout (ms)', timeout, 'Empty: the default'), field('Rate limit (per second)', rateLimit, 'Empty: no limit'), status ? field('Status', status) : null),
     h('fieldset', { 'data-field': 'headers' }, h('legend', {}, 'Custom headers'), headers.element),
     h('fieldset', { 'data-field': 'retrySchedule' }, h('legend', {}, 'Retry schedule'), schedule.element),
+    retryOn.element,
+    h('label', { class: 'check', 'data-field': 'sendTraceContext' }, traceContext,
+      h('span', {}, 'Send trace context', h('small', { class: 'muted block' }, "The publisher's W3C traceparent and tracestate, with each attempt."))),
     field('Metadata (JSON object)', metadata, 'Kept with the endpoint, never sent.'),
     h('div', { class: 'actions' }, submit, h('a', { class: 'button', href: id ? '#/endpoints/' + id : '#/endpoints' }, 'Cancel')),
     message);
@@ -48,6 +53,8 @@ export async function endpointFormView(id) {
         rateLimitPerSecond: rateLimit.value ? Number(rateLimit.value) : null,
         headers: headers.read(),
         retrySchedule: schedule.read(),
+        retryOn: retryOn.read(),
+        sendTraceContext: traceContext.checked,
         metadata: readMetadata(metadata.value),
       };
       if (status && status.value !== endpoint.status) body.status = status.value;

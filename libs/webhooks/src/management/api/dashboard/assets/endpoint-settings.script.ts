@@ -1,4 +1,4 @@
-/** Editors of an endpoint's custom headers and retry schedule. Served as `assets/endpoint-settings.js`. */
+/** Editors of an endpoint's custom headers, retry schedule and retry rule. Served as `assets/endpoint-settings.js`. */
 export const ENDPOINT_SETTINGS_JS = String.raw`import { field, h, select } from './dom.js';
 
 const REDACTED = '[redacted]';
@@ -63,5 +63,23 @@ export function retryScheduleEditor(schedule) {
     return result;
   };
   return { element: h('div', {}, field('Schedule', mode), delaysPart, exponentialPart), read };
+}
+
+/**
+ * Which failed attempts retry, typed as "408, 429, 5xx, timeout": numbers become statuses, the
+ * rest is sent as typed (lower case) for the API to judge. Empty is null, the module's rule;
+ * "none" is the empty list, so that no failure retries (and such an endpoint keeps it on save).
+ */
+export function retryOnEditor(retryOn) {
+  const text = !retryOn ? '' : retryOn.length ? retryOn.join(', ') : 'none';
+  const input = h('input', { name: 'retryOn', value: text, placeholder: '408, 429, 5xx, timeout', autocomplete: 'off' });
+  const read = () => {
+    const entries = input.value.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    if (!entries.length) return null;
+    if (entries.length === 1 && entries[0] === 'none') return [];
+    return entries.map((entry) => (/^[0-9]+$/.test(entry) ? Number(entry) : entry));
+  };
+  const hint = "Statuses (300 to 599) and classes 3xx, 4xx, 5xx, timeout, network, comma-separated; any other failure is final. Empty: the module's rule; none: no failure retries.";
+  return { element: field('Retry on', input, hint), read };
 }
 `;
