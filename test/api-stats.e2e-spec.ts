@@ -191,6 +191,8 @@ describe.each([
         'POST /webhooks/deliveries/{id}/retry',
         'POST /webhooks/deliveries/retry',
         'POST /webhooks/deliveries/recover',
+        'POST /webhooks/deliveries/{id}/cancel',
+        'POST /webhooks/deliveries/cancel',
         'GET /webhooks/event-types',
         'GET /webhooks/stats',
         'GET /webhooks/stats/timeseries',
