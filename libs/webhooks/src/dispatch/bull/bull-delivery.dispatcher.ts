@@ -58,6 +58,7 @@ return states
  */
 export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
+  private closing?: Promise<void>;
 
   constructor(
     readonly queue: Queue<DeliverJobData>,
@@ -79,7 +80,14 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * then lets go of Redis without waiting further: a job still running then keeps its lock
    * until Bull sees it stalled, and its delivery, given up by the worker, is due for another.
    */
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
+    // Once only: an app closed twice (shutdown hooks and a test's own close) would otherwise
+    // pause the closed queue, and Bull opens a new Redis connection for that, never closed.
+    this.closing ??= this.close();
+    return this.closing;
+  }
+
+  private async close(): Promise<void> {
     await this.queue.pause(true, true).catch(() => undefined);
     await this.worker.stop();
     await this.queue.close(true);
