@@ -40,6 +40,7 @@ import { WebhooksHealthIndicator } from './operations/health/webhooks.health-ind
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 import { OperationsQueries } from './storage/queries/operations.queries';
 import { WebhookActivity } from './common/webhook-activity';
+import { WebhookTracing } from './common/webhook-tracing';
 
 const providers: Provider[] = [
   { provide: RESOLVED_WEBHOOKS_OPTIONS, inject: [WEBHOOKS_MODULE_OPTIONS], useFactory: resolveWebhooksOptions },
@@ -69,6 +70,7 @@ const providers: Provider[] = [
   WebhooksMetrics,
   OperationsQueries,
   WebhookActivity,
+  WebhookTracing,
 ];
 
 const exported = [WebhooksService, EndpointsService, DeliveriesService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];

@@ -163,6 +163,15 @@ describe.each(BACKEND_ROWS)('stores on %s', (_label, backendFactory) => {
       expect(await dataSource.getRepository(WebhookEvent).countBy({ id: broken })).toBe(0);
     });
 
+    it('stores the publisher’s trace context with the event, and null without one', async () => {
+      const traced = randomUUID();
+      const traceContext = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'vendor=opaque' };
+      await stores.events.insert({ id: traced, type: 'invoice.paid', tenantId: null, data: {}, idempotencyKey: null, traceContext, createdAt: t0 }, [{ id: randomUUID(), endpointId }]);
+      const [stored, untraced] = await stores.deliveries.findEvents([traced, eventId]);
+      expect(stored?.traceContext).toEqual(traceContext);
+      expect(untraced?.traceContext).toBeNull();
+    });
+
     it('writes in the caller’s transaction: a rollback leaves nothing', async () => {
       const id = randomUUID();
       await expect(

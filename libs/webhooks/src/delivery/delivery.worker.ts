@@ -12,6 +12,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
 import { WebhookActivity } from '../common/webhook-activity';
+import { WebhookTracing, type AttemptTrace } from '../common/webhook-tracing';
 import { WebhookHttpClient } from './http/webhook-http.client';
 import { judgeAttempt, type AttemptVerdict } from './retry/attempt-outcome';
 import { retryPolicyFor, transitionAfter } from './retry/endpoint-retry';
@@ -42,6 +43,7 @@ export class DeliveryWorker {
     private readonly health: EndpointHealthTracker,
     private readonly rateLimiter: RateLimiter,
     private readonly activity: WebhookActivity,
+    private readonly tracing: WebhookTracing,
   ) {}
 
   attempt(deliveryId: string): Promise<DeliveryStep> {
@@ -88,6 +90,7 @@ export class DeliveryWorker {
     const finishedAt = new Date();
     const verdict = judgeAttempt(result, retryPolicyFor(endpoint!, this.options), finishedAt);
     const transition = transitionAfter(verdict, delivery.attemptCount + 1, endpoint!, this.options, finishedAt);
+    sent.trace.end(result, transition.status);
     if (!(await this.deliveries.recordAttempt(delivery, { ...result, requestHeaders: request.recordedHeaders }, transition, finishedAt))) {
       return this.lostLease(delivery, 'its attempt');
     }
@@ -161,7 +164,7 @@ export class DeliveryWorker {
     event: WebhookEvent,
     endpoint: WebhookEndpoint,
     now: Date,
-  ): Promise<{ kind: 'held'; step: DeliveryStep } | { kind: 'sent'; request: BuiltWebhookRequest; result: AttemptResult }> {
+  ): Promise<{ kind: 'held'; step: DeliveryStep } | { kind: 'sent'; request: BuiltWebhookRequest; result: AttemptResult; trace: AttemptTrace }> {
     const timeoutMs = endpoint.timeoutMs ?? this.options.timeoutMs;
     const slot = await this.slots.take(endpoint.id, this.options.endpointConcurrency, timeoutMs);
     if (slot.kind === 'wait') {
@@ -171,12 +174,17 @@ export class DeliveryWorker {
     try {
       const held = this.inFlight.stopping ? await this.postpone(delivery, now, now, later(now)) : await this.holdForTraffic(delivery, endpoint, now);
       if (held) return { kind: 'held', step: held };
-      const request = buildWebhookRequest(
-        { event, endpoint, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader },
-        new Date(),
+      const startedAt = new Date();
+      const trace = this.tracing.startAttempt(
+        { eventId: event.id, eventType: event.type, publishedAt: event.createdAt, traceContext: event.traceContext, deliveryId: delivery.id, endpointId: endpoint.id, tenantId: delivery.tenantId, attempt: delivery.attemptCount + 1, url: endpoint.url },
+        startedAt,
       );
-      const result = await this.http.post({ url: endpoint.url, body: request.body, headers: request.headers, timeoutMs });
-      return { kind: 'sent', request, result };
+      const request = buildWebhookRequest(
+        { event, endpoint, delivery, userAgent: this.options.userAgent, legacySignatureHeader: this.options.legacySignatureHeader, traceHeaders: endpoint.sendTraceContext === false ? {} : trace.headers },
+        startedAt,
+      );
+      const result = await trace.run(() => this.http.post({ url: endpoint.url, body: request.body, headers: request.headers, timeoutMs }));
+      return { kind: 'sent', request, result, trace };
     } finally {
       slot.release();
     }

@@ -51,6 +51,8 @@ export function buildWebhookRequest(
     userAgent: string;
     /** Send the legacy `X-Webhook-Signature` to every HMAC endpoint (module option). */
     legacySignatureHeader?: boolean;
+    /** W3C `traceparent` and `tracestate` of the attempt's span. */
+    traceHeaders?: Record<string, string>;
   },
   now: Date = new Date(),
 ): BuiltWebhookRequest {
@@ -66,6 +68,7 @@ export function buildWebhookRequest(
     [SignatureHeaders.signature]: signatureHeader(signingSecrets(endpoint, now), { id: event.id, timestamp, body }),
     'x-webhook-event': event.type,
     'x-webhook-delivery': delivery.id,
+    ...input.traceHeaders,
   };
   const legacy = (input.legacySignatureHeader || endpoint.legacySignatureHeader) && !isEd25519SigningKey(endpoint.secret);
   if (legacy) ours[LEGACY_SIGNATURE_HEADER] = legacySignature(endpoint.secret, body);

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../storage/query-errors';
-import { EventsStore, type StoredEvent } from '../storage/events/events.store';
+import { EventsStore, type NewEvent, type StoredEvent } from '../storage/events/events.store';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
 import type { DueDelivery } from '../common/due-delivery';
 import { OutboxEnqueuer } from './outbox-enqueuer';
 import { WebhookActivity } from '../common/webhook-activity';
+import type { StoredTraceContext } from '../common/trace-context';
+import { WebhookTracing } from '../common/webhook-tracing';
 import { isValidEventType, matchesAnyEventType, MAX_EVENT_TYPE_LENGTH } from '../common/event-type-pattern';
 import { InvalidWebhookEventError, WebhookPayloadTooLargeError } from './publish.errors';
 
@@ -47,6 +49,7 @@ export class WebhooksService {
     private readonly events: EventsStore,
     private readonly outbox: OutboxEnqueuer,
     private readonly activity: WebhookActivity,
+    private readonly tracing: WebhookTracing,
   ) {}
 
   get enabled(): boolean {
@@ -57,8 +60,12 @@ export class WebhooksService {
     if (!this.options.enabled) return { eventId: null, deliveryCount: 0, duplicate: false };
     this.assertPublishable(type, data, options);
     const tenantId = options.tenantId ?? null;
+    return this.tracing.publish(type, tenantId, (traceContext) => this.publishValid(type, data, options, tenantId, traceContext));
+  }
+
+  private async publishValid(type: string, data: unknown, options: PublishOptions, tenantId: string | null, traceContext: StoredTraceContext | null): Promise<PublishResult> {
     const eventId = options.eventId ?? randomUUID();
-    const write = (manager?: EntityManager) => this.store(manager, eventId, type, data, tenantId, options.idempotencyKey ?? null);
+    const write = (manager?: EntityManager) => this.store(manager, { id: eventId, type, data, tenantId, idempotencyKey: options.idempotencyKey ?? null, traceContext });
 
     if (options.manager) {
       const { result, due } = await write(options.manager);
@@ -88,11 +95,7 @@ export class WebhooksService {
 
   private async store(
     manager: EntityManager | undefined,
-    eventId: string,
-    type: string,
-    data: unknown,
-    tenantId: string | null,
-    idempotencyKey: string | null,
+    { id: eventId, type, data, tenantId, idempotencyKey, traceContext }: Omit<NewEvent, 'data' | 'createdAt'> & { data: unknown },
   ): Promise<{ result: PublishResult; due: DueDelivery[] }> {
     if (idempotencyKey) {
       const existing = await this.events.findByIdempotencyKey(tenantId, idempotencyKey, manager);
@@ -103,7 +106,7 @@ export class WebhooksService {
       .filter((endpoint) => matchesAnyEventType(endpoint.eventTypes, type))
       .map((endpoint) => ({ id: randomUUID(), endpointId: endpoint.id }));
     // An event without data (a void method) carries an empty object.
-    await this.events.insert({ id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, createdAt: now }, deliveries, manager);
+    await this.events.insert({ id: eventId, type, tenantId, data: (data ?? {}) as object, idempotencyKey, traceContext, createdAt: now }, deliveries, manager);
     const due = deliveries.map((delivery) => ({ id: delivery.id, runAt: now }));
     return { result: { eventId, deliveryCount: deliveries.length, duplicate: false }, due };
   }

@@ -1,11 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { StoredTraceContext } from '../../common/trace-context';
 import { JsonColumn, TimestampColumn, type JsonValue } from './column-types';
-
-/** The W3C trace context of the code that published an event, sent with each of its attempts. */
-export interface StoredTraceContext {
-  traceparent: string;
-  tracestate?: string;
-}
 
 /** One thing that happened in the host app. Its payload is stored once, not per delivery. */
 @Entity('webhook_events')

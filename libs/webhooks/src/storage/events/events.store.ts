@@ -3,6 +3,7 @@ import type { TransactionRunner } from '../dialect/transaction-runner';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
+import type { StoredTraceContext } from '../../common/trace-context';
 
 /** A new event as published; its deliveries are pending and due at `createdAt`. */
 export interface NewEvent {
@@ -11,6 +12,8 @@ export interface NewEvent {
   tenantId: string | null;
   data: object;
   idempotencyKey: string | null;
+  /** The publisher's trace context, sent with every attempt. */
+  traceContext?: StoredTraceContext | null;
   createdAt: Date;
 }
 

@@ -13,8 +13,8 @@ export class PostgresEventsStore extends EventsStore {
   protected override async insertWith(manager: EntityManager, event: NewEvent, deliveries: readonly NewDelivery[]): Promise<void> {
     await manager.query(
       `WITH event AS (
-         INSERT INTO "webhook_events" ("id", "type", "tenantId", "data", "idempotencyKey", "createdAt")
-         VALUES ($1::uuid, $2, $3, $4::json, $5, $6)
+         INSERT INTO "webhook_events" ("id", "type", "tenantId", "data", "idempotencyKey", "createdAt", "traceContext")
+         VALUES ($1::uuid, $2, $3, $4::json, $5, $6, $9::json)
        )
        INSERT INTO "webhook_deliveries" ("id", "eventId", "endpointId", "tenantId", "eventType", "nextAttemptAt", "createdAt", "updatedAt")
        SELECT delivery.id, $1::uuid, delivery."endpointId", $3, $2, $6, $6, $6
@@ -28,6 +28,7 @@ export class PostgresEventsStore extends EventsStore {
         event.createdAt,
         deliveries.map((delivery) => delivery.id),
         deliveries.map((delivery) => delivery.endpointId),
+        event.traceContext ? JSON.stringify(event.traceContext) : null,
       ],
     );
   }
