@@ -2,7 +2,10 @@
 // NOTE: no type here comes from an optional peer (Bull, prom-client): a host that does not
 // install them compiles against these declarations all the same.
 
-/** ioredis connection options (host, port, password, db, tls, ...), passed to Bull as they are. */
+/**
+ * ioredis connection options (host, port, password, db, tls, ...), passed to Bull as they are.
+ * Behind Sentinel: `{ sentinels: [{ host, port }], name: 'mymaster' }` (and `sentinelPassword`, ...).
+ */
 export interface RedisConnectionOptions {
   host?: string;
   port?: number;
@@ -29,4 +32,17 @@ export interface DeliveryQueueSettings {
   retryProcessDelay?: number;
   /** How long a blocking wait for new jobs lasts, in seconds. Bull's default 5. */
   drainDelay?: number;
+}
+
+/** A Redis Cluster: its seed nodes, and ioredis `Cluster` options (`redisOptions` for each node). */
+export interface RedisClusterConnection {
+  cluster: {
+    nodes: ReadonlyArray<string | { host: string; port: number }>;
+    options?: { redisOptions?: Record<string, unknown>; [option: string]: unknown };
+  };
+}
+
+/** Whether the `redis` option names a cluster. */
+export function isRedisCluster(redis: unknown): redis is RedisClusterConnection {
+  return typeof redis === 'object' && redis !== null && 'cluster' in redis;
 }

@@ -1,11 +1,11 @@
-import type { DeliveryQueueSettings, RedisConnectionOptions } from './connection.options';
+import type { DeliveryQueueSettings, RedisClusterConnection, RedisConnectionOptions } from './connection.options';
 import type { HealthOptions, MetricsOptions } from './operations.options';
 import type { OutboundPolicyOptions } from './outbound.options';
 import type { RetrySchedule } from './retry-schedule.types';
 import type { RetryOnRule } from './retry-on';
 import type { SecretEncryptionOptions } from './secret-encryption.options';
 
-export type { DeliveryQueueSettings, RedisConnectionOptions } from './connection.options';
+export type { DeliveryQueueSettings, RedisClusterConnection, RedisConnectionOptions } from './connection.options';
 export type { HealthOptions, MetricsOptions, MetricsRegistry } from './operations.options';
 export type { OutboundPolicyOptions } from './outbound.options';
 export type { ExponentialRetrySchedule, RetryDelaysSchedule, RetrySchedule } from './retry-schedule.types';
@@ -31,11 +31,13 @@ export interface WebhooksModuleOptions {
    */
   enabled?: boolean;
   /**
-   * Redis connection for the Bull queue: a `redis://` URL or ioredis options. Without it the
-   * module runs in embedded mode: this process polls the database for due deliveries.
+   * Redis connection for the Bull queue: a `redis://` URL, ioredis options (Sentinel
+   * included), or `{ cluster: { nodes, options } }` for a Redis Cluster (needs `ioredis`, which
+   * comes with Bull). Without it the module runs in embedded mode: this process polls the
+   * database for due deliveries.
    */
-  redis?: string | RedisConnectionOptions;
-  /** Prefix of the Bull keys in Redis. Default `bull`. */
+  redis?: string | RedisConnectionOptions | RedisClusterConnection;
+  /** Prefix of the Bull keys in Redis. Default `bull`; on a cluster, in braces (`{bull}`) so that every key of the queue is in one slot. */
   queuePrefix?: string;
   /**
    * Run the DataSource's pending migrations (the library's and the app's) when the module

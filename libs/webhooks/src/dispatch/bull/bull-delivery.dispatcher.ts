@@ -128,7 +128,8 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
 
   private async jobStates(ids: string[]): Promise<JobState[]> {
     if (ids.length === 0) return [];
-    return (await this.queue.client.eval(JOB_STATES_SCRIPT, 0, this.queue.toKey(''), ...ids)) as JobState[];
+    // One key named, so that a Redis Cluster runs the script on the node of the queue's slot.
+    return (await this.queue.client.eval(JOB_STATES_SCRIPT, 1, this.queue.toKey('delayed'), this.queue.toKey(''), ...ids)) as JobState[];
   }
 
   /** Drops what is left of lost jobs (a bare hash, a stale lock), so that adding them again creates them afresh. */

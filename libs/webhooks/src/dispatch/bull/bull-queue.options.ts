@@ -1,4 +1,5 @@
 import type { QueueOptions } from 'bull';
+import { isRedisCluster } from '../../options/connection.options';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 
 /** Name of the custom Bull backoff that reads the delay the worker decided. */
@@ -21,7 +22,7 @@ const UNEXPECTED_FAILURE_RETRY_MS = 5_000;
 /** Bull's options of the delivery queue (the connection aside, see `bull-queue.ts`). */
 export function bullQueueOptions(options: ResolvedWebhooksOptions): QueueOptions {
   return {
-    prefix: options.queuePrefix,
+    prefix: queuePrefix(options),
     settings: {
       ...options.queueSettings,
       backoffStrategies: {
@@ -30,4 +31,12 @@ export function bullQueueOptions(options: ResolvedWebhooksOptions): QueueOptions
       },
     },
   };
+}
+
+/**
+ * The prefix of the queue's keys. On a Redis Cluster every key a Bull script touches must hash
+ * to one slot: the prefix goes in braces (a hash tag) unless it has one already.
+ */
+export function queuePrefix(options: Pick<ResolvedWebhooksOptions, 'queuePrefix' | 'redis'>): string {
+  return isRedisCluster(options.redis) && !/\{[^}]+\}/.test(options.queuePrefix) ? `{${options.queuePrefix}}` : options.queuePrefix;
 }
