@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
 import { createHmac, createPublicKey, verify } from 'node:crypto';
-import { DeliveryStatus, EndpointsService, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookNotifications, WebhooksService, verificationKeyOf } from 'nestjs-webhooks';
+import { DeliveryStatus, EndpointsService, EndpointStatus, WebhookAttempt, WebhookDelivery, WebhookNotifications, WebhooksService, publicKeyOf } from 'nestjs-webhooks';
 import { verifyWebhook } from 'nestjs-webhooks/receiver';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { startFixtureApp } from './support/fixture-app';
@@ -100,7 +100,7 @@ describe.each(BACKEND_ROWS)('delivery outcomes on %s, receiver on loopback', (_l
     const signed = requests.find((r) => r.path === '/hook')!;
     const [scheme, signature] = String(signed.headers['webhook-signature']).split(',');
     expect(scheme).toBe('v1a');
-    const publicKey = verificationKeyOf(endpoint.secret);
+    const publicKey = publicKeyOf(endpoint.secret);
     expect(publicKey).toMatch(/^whpk_/);
     const content = `${signed.headers['webhook-id']}.${signed.headers['webhook-timestamp']}.${signed.body}`;
     // The raw 32-byte ed25519 key, wrapped in its standard SPKI header for Node's crypto.

@@ -48,18 +48,12 @@ export { SecretEncryptionConfigError, StoredSecretError } from './storage/secret
 export { DeliveryReconciler } from './dispatch/delivery.reconciler';
 
 // Delivery
-export { WEBHOOKS_DNS_LOOKUP, type HostResolver } from './common/host-resolver';
+export type { HostResolver } from './common/host-resolver';
+export type { WebhookEnvelope } from './common/webhook-envelope';
 export { urlForLogs } from './delivery/outbound/endpoint-url';
 export { generateWebhookSecret, maskWebhookSecret } from './signing/webhook-secret';
 export { generateEd25519SigningKey, publicKeyOf, type Ed25519SigningKeyPair } from './signing/ed25519-signing-key';
-export {
-  findSigningSecretProblem,
-  generateSigningSecret,
-  signatureSchemeOf,
-  verificationKeyOf,
-  type SignatureScheme,
-} from './signing/signing-secret';
-export { rotateSecrets, DEFAULT_MAX_PREVIOUS_SECRETS, type RotatedSecrets } from './signing/secret-rotation';
+export { generateSigningSecret, type SignatureScheme } from './signing/signing-secret';
 
 // Management
 export {

@@ -11,4 +11,5 @@ export { signWebhook, type SignWebhookOptions, type SignedWebhook } from './rece
 export { WebhookReceiverModule } from './receiving/webhook-receiver.module';
 export { WebhookSignatureGuard, DuplicateWebhookException } from './receiving/webhook-signature.guard';
 export { ReceivedWebhook } from './receiving/received-webhook.decorator';
+export type { WebhookEnvelope } from './common/webhook-envelope';
 export type { WebhookReceiverOptions, WebhookKeys, WebhookRequest } from './receiving/webhook-receiver.options';

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ReceivedWebhook, WebhookSignatureGuard, type VerifiedWebhook } from 'nestjs-webhooks/receiver';
-import type { ReceivedWebhook as StoredWebhook, WebhookEnvelope } from './received-webhook.model';
+import { ReceivedWebhook, WebhookSignatureGuard, type VerifiedWebhook, type WebhookEnvelope } from 'nestjs-webhooks/receiver';
+import type { ReceivedWebhook as StoredWebhook } from './received-webhook.model';
 import { ReceivedWebhooksStore } from './received-webhooks.store';
 
 /**

@@ -3,15 +3,8 @@ import type { WebhookEndpoint } from '../storage/entities/endpoint.entity';
 import type { WebhookEvent } from '../storage/entities/event.entity';
 import { isEd25519SigningKey } from '../signing/ed25519-signing-key';
 import { redactCredentialHeaders } from '../storage/secrets/credential-headers';
+import type { WebhookEnvelope } from '../common/webhook-envelope';
 import { LEGACY_SIGNATURE_HEADER, legacySignature, SignatureHeaders, signatureHeader } from '../signing/webhook-signature';
-
-/** The JSON body every endpoint receives. */
-export interface WebhookEnvelope {
-  id: string;
-  type: string;
-  timestamp: string;
-  data: unknown;
-}
 
 export interface BuiltWebhookRequest {
   body: string;

@@ -1,5 +1,5 @@
 import type { OutboundRequest } from '../delivery/http/webhook-http.client';
-import type { WebhookEnvelope } from '../delivery/webhook-request.builder';
+import type { WebhookEnvelope } from '../common/webhook-envelope';
 import type { AttemptResult } from '../storage/deliveries/delivery-records';
 import type { WebhookDelivery } from '../storage/entities/delivery.entity';
 
