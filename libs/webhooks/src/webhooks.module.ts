@@ -21,12 +21,10 @@ import { WebhooksService } from './publishing/webhooks.service';
 import { WEBHOOK_ENTITIES } from './storage/entities';
 import { WEBHOOKS_DATA_SOURCE, webhooksDataSourceProvider } from './storage/data-source.provider';
 import { STORAGE_PROVIDERS } from './storage/storage.providers';
-import { DeliveriesRepository } from './storage/deliveries/deliveries.repository';
 import { RetentionCleaner } from './storage/retention/retention-cleaner';
 import { SecretEncryptionInstaller } from './storage/secrets/secret-encryption.installer';
 import { EndpointSecretsReencryptor } from './storage/secrets/endpoint-secrets.reencryptor';
 import { DISPATCH_PROVIDERS } from './dispatch/dispatch.providers';
-import { DeliveryDispatcher } from './dispatch/delivery-dispatcher';
 import { DeliveryReconciler } from './dispatch/delivery.reconciler';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { EndpointHealthTracker } from './delivery/health/endpoint-health.tracker';
@@ -35,7 +33,7 @@ import { WebhookHttpClient } from './delivery/http/webhook-http.client';
 import { WEBHOOKS_DNS_LOOKUP } from './common/host-resolver';
 import { EndpointsService } from './management/endpoints.service';
 import { DeliveriesService } from './management/deliveries.service';
-import { DELIVERIES_SERVICE_PROVIDERS, SHARED_WITH_MANAGEMENT_API } from './management/management.providers';
+import { DELIVERIES_SERVICE_PROVIDERS, MANAGEMENT_API_SERVICES, SHARED_WITH_MANAGEMENT_API } from './management/management.providers';
 import { WebhooksHealthIndicator } from './operations/health/webhooks.health-indicator';
 import { WebhooksMetrics } from './operations/metrics/webhooks.metrics';
 import { OperationsQueries } from './storage/queries/operations.queries';
@@ -66,6 +64,7 @@ const providers: Provider[] = [
   WebhookHttpClient,
   EndpointsService,
   ...DELIVERIES_SERVICE_PROVIDERS,
+  ...MANAGEMENT_API_SERVICES,
   WebhooksHealthIndicator,
   WebhooksMetrics,
   OperationsQueries,
@@ -74,8 +73,12 @@ const providers: Provider[] = [
 ];
 
 const exported = [WebhooksService, EndpointsService, DeliveriesService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
-/** What the opt-in management API (`WebhooksApiModule`) uses besides the public services. */
-const exportedToManagementApi = [DeliveryWorker, DeliveryDispatcher, OutboxEnqueuer, DeliveriesRepository, WEBHOOKS_DATA_SOURCE, ...SHARED_WITH_MANAGEMENT_API];
+/**
+ * What the opt-in management API (`WebhooksApiModule`) uses besides the public services. The
+ * delivery worker and the dispatcher are not among them: hosts publish and manage through the
+ * services, never by driving the worker or the queue.
+ */
+const exportedToManagementApi = [WEBHOOKS_DATA_SOURCE, ...SHARED_WITH_MANAGEMENT_API];
 
 /**
  * Sends webhooks from a NestJS app. The host brings `TypeOrmModule.forRoot` (with

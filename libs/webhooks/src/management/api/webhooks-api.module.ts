@@ -1,10 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { EndpointTester } from '../actions/endpoint-tester';
 import { DeliveryExportReader } from '../../storage/queries/delivery-export.reader';
 import { DeliveryStatsQueries } from '../../storage/queries/delivery-stats.queries';
-import { QueueStatusReader } from './queue-status.reader';
-import { BacklogQueries } from '../../storage/queries/backlog.queries';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { WebhooksPortal } from './dashboard/webhooks-portal.service';
 import { DeliveryTimeseriesQueries } from '../../storage/queries/delivery-timeseries.queries';
@@ -52,9 +49,6 @@ export class WebhooksApiModule {
         DeliveryTimeseriesQueries,
         AttemptTimeseriesQueries,
         EndpointStatsQueries,
-        QueueStatusReader,
-        BacklogQueries,
-        EndpointTester,
         WebhooksPortal,
       ],
       exports: [WebhooksPortal],

@@ -6,7 +6,7 @@ import { DeliveryStatsQueries } from '../../../storage/queries/delivery-stats.qu
 import { DeliveryTimeseriesQueries } from '../../../storage/queries/delivery-timeseries.queries';
 import { AttemptTimeseriesQueries } from '../../../storage/queries/attempt-timeseries.queries';
 import { EndpointsService } from '../../endpoints.service';
-import { QueueStatusReader } from '../queue-status.reader';
+import { QueueStatusReader } from '../../queue-status.reader';
 import { ApiTenant } from '../api-tenant.decorator';
 import { WebhooksApiController } from '../webhooks-api-controller.decorator';
 import { DeliveryDto, FailureListDto, FailuresQueryDto } from '../dto/delivery.dto';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { answerWithin } from '../../common/answer-within';
-import { DeliveryDispatcher, type QueueCounts } from '../../dispatch/delivery-dispatcher';
-import { BacklogQueries, type Backlog } from '../../storage/queries/backlog.queries';
-import { RetryLaterException } from '../retry-later.exception';
+import { answerWithin } from '../common/answer-within';
+import { DeliveryDispatcher, type QueueCounts } from '../dispatch/delivery-dispatcher';
+import { BacklogQueries, type Backlog } from '../storage/queries/backlog.queries';
+import { RetryLaterException } from './retry-later.exception';
 
 export interface QueueStatus {
   /** Bull's job counts; null in embedded mode. */
