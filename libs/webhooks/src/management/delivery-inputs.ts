@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from '../storage/entities/delivery.entity';
+import type { DeliveryFilter } from '../storage/queries/deliveries.queries';
 import type { RetryOutcome } from './actions/delivery-requeuer';
 import type { TenantScope } from './endpoint-inputs';
 import type { PageOptions } from './page-options';
@@ -19,18 +20,8 @@ export interface ListEventsFilter extends TenantScope, PageOptions {
   to?: Date;
 }
 
-/** Which of the tenant's deliveries to list; newest first. */
-export interface ListDeliveriesFilter extends TenantScope, PageOptions {
-  endpointId?: string;
-  eventId?: string;
-  /** Exact event type. */
-  eventType?: string;
-  status?: DeliveryStatus;
-  /** Created at or after. */
-  from?: Date;
-  /** Created before. */
-  to?: Date;
-}
+/** Which of the tenant's deliveries to list (endpoint, event, exact type, status, creation time); newest first. */
+export interface ListDeliveriesFilter extends TenantScope, PageOptions, DeliveryFilter {}
 
 export interface ReplayEventOptions extends TenantScope {
   /** Only these of the endpoints that received the event; all of them when absent. */
