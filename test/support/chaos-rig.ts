@@ -13,6 +13,8 @@ export class OrderLedger {
   /** Requests being answered now (the receiver holds each one a little), by sender. */
   readonly inFlight = new Map<string, Set<number>>();
   total = 0;
+  /** Requests that arrived while another sender's request for the same order was being answered. */
+  overlaps = 0;
 
   record(n: number, by: string, at: number): void {
     this.total += 1;
@@ -56,18 +58,20 @@ export class ChaosRig {
 
   private constructor(
     readonly postgres: OwnPostgres,
-    readonly redis: OwnRedis,
+    private readonly ownRedis: OwnRedis | null,
     readonly receiver: TestReceiver,
     private readonly holdMs: number,
   ) {}
 
-  static async start(options: { holdMs?: number } = {}): Promise<ChaosRig> {
-    const [postgres, redis, receiver] = await Promise.all([OwnPostgres.start(), OwnRedis.start(), TestReceiver.start()]);
+  /** With `withoutRedis`, every process dispatches embedded, on PostgreSQL alone. */
+  static async start(options: { holdMs?: number; withoutRedis?: boolean } = {}): Promise<ChaosRig> {
+    const [postgres, redis, receiver] = await Promise.all([OwnPostgres.start(), options.withoutRedis ? null : OwnRedis.start(), TestReceiver.start()]);
     const rig = new ChaosRig(postgres, redis, receiver, options.holdMs ?? 20);
     receiver.otherwise((request, response) => {
       const n = (JSON.parse(request.body) as { data: { n: number } }).data.n;
       const by = String(request.headers['user-agent']);
       rig.ledger.record(n, by, Date.now());
+      for (const [sender, numbers] of rig.ledger.inFlight) if (sender !== by && numbers.has(n)) rig.ledger.overlaps += 1;
       const inFlight = rig.ledger.inFlight.get(by) ?? new Set<number>();
       rig.ledger.inFlight.set(by, inFlight.add(n));
       setTimeout(() => {
@@ -80,9 +84,15 @@ export class ChaosRig {
     return rig;
   }
 
+  get redis(): OwnRedis {
+    if (!this.ownRedis) throw new Error('this rig runs without Redis');
+    return this.ownRedis;
+  }
+
   options(overrides: WebhooksModuleOptions = {}): WebhooksModuleOptions {
     return {
-      redis: this.redis.url,
+      redis: this.ownRedis?.url,
+      pollIntervalMs: 200,
       queuePrefix: this.queuePrefix,
       runMigrations: true,
       outbound: { allowHttp: true, allowedNetworks: ['127.0.0.0/8'] },
@@ -138,7 +148,7 @@ export class ChaosRig {
 
   async stop(): Promise<void> {
     await Promise.all([this.api?.kill(), ...[...this.workers.values()].map((worker) => worker.kill())]);
-    await this.redis.kill();
+    await this.ownRedis?.kill();
     this.postgres.destroy();
     await this.receiver.close();
   }
