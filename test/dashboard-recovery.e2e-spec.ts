@@ -62,6 +62,12 @@ describe('dashboard: dead letters and recovery', () => {
   const received = (path: string) => receiver.requests.filter((request) => request.path === path).length;
 
   it('pages past 100 with a total; "Load more" goes once to the end and hides, no row twice', async () => {
+    const pages: URLSearchParams[] = [];
+    const onRequest = (request: { url(): string }) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/webhooks/deliveries') && url.searchParams.get('status') === 'failed') pages.push(url.searchParams);
+    };
+    page.on('request', onRequest);
     await page.getByRole('navigation').getByRole('link', { name: 'Dead letters' }).click();
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     await expect(summary()).resolves.toBe('Showing 100 of 165');
@@ -69,7 +75,11 @@ describe('dashboard: dead letters and recovery', () => {
     await page.locator('.page-summary', { hasText: 'Showing 165 of 165' }).waitFor();
     await expect(page.getByRole('button', { name: 'Load more' }).isHidden()).resolves.toBe(true);
     const shown = await rows().evaluateAll((elements) => elements.map((element) => element.getAttribute('data-delivery')));
+    expect(shown).toHaveLength(165);
     expect(new Set(shown).size).toBe(165);
+    // Two pages asked, the second after the first one's cursor: nothing fetched twice.
+    page.off('request', onRequest);
+    expect(pages.map((params) => params.has('cursor'))).toEqual([false, true]);
   });
 
   it('filters by endpoint (picked by search) and by event type', async () => {

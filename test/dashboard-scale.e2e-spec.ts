@@ -124,6 +124,7 @@ describe(`dashboard at ${ENDPOINTS} endpoints and ${DELIVERIES.toLocaleString('e
     }
     await expect(page.getByRole('button', { name: 'Load more' }).isHidden()).resolves.toBe(true);
     const shown = await page.locator('tr[data-delivery]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-delivery')));
+    expect(shown).toHaveLength(REFUNDS);
     expect(new Set(shown).size).toBe(REFUNDS);
     const urls = await page.locator('td.endpoint-url').allTextContents();
     expect(urls.filter((url) => !url.startsWith('http://127.0.0.1:9/ep-'))).toEqual([]);
