@@ -9,17 +9,19 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { BenchContext } from './support/context';
 import { renderTable } from './support/report';
+import { renderCpuTable, renderSummary } from './support/summary';
 import { POSTGRES_URL, REDIS_URL } from './support/services';
 import { CONCURRENCY, DATABASE_POOL_SIZE, ENDPOINT_TIMEOUT_MS, PUBLISH_CONCURRENCY } from './support/workload';
 import type { Scenario } from './scenarios/scenario';
 import { backlogScenario } from './scenarios/backlog';
 import { embeddedScenario } from './scenarios/embedded';
+import { embeddedPostgresScenario } from './scenarios/embedded-postgres';
 import { fanOutScenario } from './scenarios/fan-out';
 import { latencyScenario } from './scenarios/latency';
 import { slowEndpointsScenario } from './scenarios/slow-endpoints';
 import { throughputScenario } from './scenarios/throughput';
 
-const SCENARIOS: Scenario[] = [throughputScenario, latencyScenario, fanOutScenario, slowEndpointsScenario, backlogScenario, embeddedScenario];
+const SCENARIOS: Scenario[] = [throughputScenario, latencyScenario, fanOutScenario, slowEndpointsScenario, backlogScenario, embeddedScenario, embeddedPostgresScenario];
 /** A run that hangs somewhere still ends. */
 const RUN_LIMIT_MS = 20 * 60_000;
 const RESULTS_DIR = join(__dirname, '../../../bench-results');
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
   }
 
   const durationS = (Date.now() - startedAt.getTime()) / 1000;
-  process.stdout.write(`\n${renderTable(ctx.figures)}\n\n`);
+  process.stdout.write(`\n${renderTable(ctx.figures)}\n\n${renderCpuTable(ctx.cpuRows)}\n\n`);
   const result = {
     date: startedAt.toISOString(),
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
@@ -92,10 +94,12 @@ async function main(): Promise<void> {
       memoryMb: Math.round(totalmem() / 1024 / 1024),
       node: process.version,
       ...(await serviceVersions()),
-      note: 'PostgreSQL, Redis, the sending process and the receiver share these cores',
+      note: 'PostgreSQL, Redis, the worker processes and the bench process (publisher, receiver) share these cores',
     },
     settings: { concurrency: CONCURRENCY, publishConcurrency: PUBLISH_CONCURRENCY, databasePoolSize: DATABASE_POOL_SIZE, endpointTimeoutMs: ENDPOINT_TIMEOUT_MS },
     figures: ctx.figures,
+    targets: ctx.targets,
+    cpuPerDelivery: ctx.cpuRows,
     details: ctx.details,
     failures,
     profiles: profileDir,
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${selected.length} scenario(s) in ${durationS.toFixed(0)} s; results in ${file}\n`);
   if (profileDir) process.stdout.write(`CPU profiles in ${profileDir} (summarise: node dist/bench/bench/profile-summary.js <file>)\n`);
+  process.stdout.write(`\n${renderSummary(ctx.targets)}\n`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
 

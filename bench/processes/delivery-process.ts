@@ -81,7 +81,8 @@ async function start(config: DeliveryProcessConfig): Promise<() => Promise<void>
       const agent = createAgent(config.concurrency);
       const url = new URL(config.url);
       const queue = new Bull(config.queue, REDIS_URL, { prefix: config.prefix });
-      void queue.process(config.concurrency, (job) => post(agent, url, config.body, String(job.id)));
+      // A job carrying an `id` (the latency baseline's) is received under it; others under the job id.
+      void queue.process(config.concurrency, (job: Bull.Job<{ id?: string }>) => post(agent, url, config.body, job.data.id ?? String(job.id)));
       await queue.isReady();
       return async () => {
         await queue.close();

@@ -50,10 +50,10 @@ export function rawUndiciRate(ctx: BenchContext): Promise<Rate> {
  * Baseline (b): a bare Bull queue, no database. This process bulk-adds the jobs (1,000 per
  * `addBulk`) while another process runs them, 32 at a time, each POSTing the envelope.
  */
-export function bareBullRate(ctx: BenchContext): Promise<Rate> {
-  return ctx.reference('bare-bull', () =>
+export function bareBullRate(ctx: BenchContext, jobs = BASELINE_REQUESTS): Promise<Rate> {
+  return ctx.reference(`bare-bull-${jobs}`, () =>
     withTeardown(async (teardown) => {
-      ctx.log(`baseline (b): ${BASELINE_REQUESTS} bare Bull jobs that POST`);
+      ctx.log(`baseline (b): ${jobs} bare Bull jobs that POST`);
       const receiver = new BenchReceiver();
       teardown.add(() => receiver.close());
       const url = `${await receiver.listen()}/hook`;
@@ -71,11 +71,11 @@ export function bareBullRate(ctx: BenchContext): Promise<Rate> {
 
       const cpu = new CpuUsage(groupsWithChild(worker.pid)).start();
       const startedAt = performance.now();
-      for (let i = 0; i < BASELINE_REQUESTS; i += ADD_CHUNK) {
-        const size = Math.min(ADD_CHUNK, BASELINE_REQUESTS - i);
+      for (let i = 0; i < jobs; i += ADD_CHUNK) {
+        const size = Math.min(ADD_CHUNK, jobs - i);
         await queue.addBulk(Array.from({ length: size }, (_, j) => ({ data: { n: i + j }, opts: { removeOnComplete: true, removeOnFail: true } })));
       }
-      const endedAt = await receiver.waitFor(BASELINE_REQUESTS, WAIT_LIMIT_MS);
+      const endedAt = await receiver.waitFor(jobs, WAIT_LIMIT_MS);
       return { ...rateOf(receiver.count, startedAt, endedAt, performance.now()), cpu: cpu.stop() };
     }),
   );

@@ -59,6 +59,7 @@ export const embeddedScenario: Scenario = {
       ratio: { value: ratio, against: '(b)' },
       note: completeness(rate),
     });
+    ctx.cpu(this.title, 'library, one process (worker = publisher + worker)', rate.deliveries, rate.cpu);
     ctx.detail('embedded', { library: rate, bareBull: bull });
   },
 };

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { withTeardown, type BenchContext } from '../support/context';
 import { CpuUsage, groupsWithChild, notes, otherLoadNote } from '../support/cpu-usage';
-import { startLibraryRig } from '../support/library-rig';
+import { startLibraryRig, type LibraryRigOptions } from '../support/library-rig';
 import { publishAll } from '../support/publishing';
 import { MB } from '../support/report';
 import { PUBLISH_CONCURRENCY } from '../support/workload';
@@ -28,12 +28,12 @@ export interface LibraryRate extends Rate {
  */
 export function libraryDeliveryRate(
   ctx: BenchContext,
-  options: { label: string; endpoints: number; silentEndpoints?: number },
+  options: LibraryRigOptions,
 ): Promise<LibraryRate> {
   return withTeardown(async (teardown) => {
     const rig = await startLibraryRig(ctx, teardown, options);
     const expected = EVENTS * options.endpoints;
-    const cpu = new CpuUsage(groupsWithChild(rig.worker.pid)).start();
+    const cpu = new CpuUsage(groupsWithChild(...rig.workers.map((worker) => worker.pid))).start();
     const startedAt = performance.now();
     const published = publishAll(rig.webhooks, EVENTS, PUBLISH_CONCURRENCY).then(() => performance.now() - startedAt);
     const endedAt = await rig.receiver.waitFor(expected, WAIT_LIMIT_MS);
@@ -85,6 +85,19 @@ export const throughputScenario: Scenario = {
       target: { text: '≥ 0.5 × (b)', met: ratio >= 0.5 && library.complete },
       note: completeness(library),
     });
+    ctx.target({
+      id: 'T1',
+      name: `throughput, PostgreSQL + Bull, ${EVENTS} × ${ENDPOINTS}`,
+      value: library.perSecond,
+      unit: 'deliveries/s',
+      baseline: { name: '(b) bare Bull + POST', value: bull.perSecond, unit: 'jobs/s' },
+      ratio,
+      target: '≥ 0.5 ×',
+      met: ratio >= 0.5 && library.complete && library.duplicates === 0,
+    });
+    ctx.cpu(scenario, '(a) raw undici POST', raw.deliveries, raw.cpu);
+    ctx.cpu(scenario, '(b) bare Bull job + POST', bull.deliveries, bull.cpu);
+    ctx.cpu(scenario, 'library (PostgreSQL + Bull)', library.deliveries, library.cpu);
     ctx.detail('throughput', { rawUndici: raw, bareBull: bull, library, libraryToRaw: library.perSecond / raw.perSecond });
   },
 };

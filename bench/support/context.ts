@@ -1,9 +1,13 @@
+import type { CpuShares } from './cpu-usage';
 import type { Figure } from './report';
+import type { CpuRow, TargetRow } from './summary';
 
 /** What the scenarios of one run share: the figures, details and measured references. */
 export class BenchContext {
   readonly figures: Figure[] = [];
   readonly details: Record<string, unknown> = {};
+  readonly targets: TargetRow[] = [];
+  readonly cpuRows: CpuRow[] = [];
   private readonly references = new Map<string, Promise<unknown>>();
   private readonly started = Date.now();
 
@@ -14,6 +18,16 @@ export class BenchContext {
 
   figure(figure: Figure): void {
     this.figures.push(figure);
+  }
+
+  /** A row of the closing summary. */
+  target(row: TargetRow): void {
+    this.targets.push(row);
+  }
+
+  /** The CPU a measured run used, per process group, for the per-delivery table (once per run measured). */
+  cpu(scenario: string, name: string, deliveries: number, cpu: CpuShares | undefined): void {
+    if (cpu && !this.cpuRows.some((row) => row.scenario === scenario && row.name === name)) this.cpuRows.push({ scenario, name, deliveries, cpu });
   }
 
   detail(scenario: string, data: Record<string, unknown>): void {

@@ -42,7 +42,7 @@ function defaultGroup(pid: number, command: string): string {
   if (pid === process.pid) return 'bench (publisher, receiver)';
   if (command === 'postgres') return postgresGroup(pid);
   if (command.startsWith('redis-server')) return 'redis';
-  if (command === 'node') return 'sending process';
+  if (command === 'node') return 'worker';
   return 'other';
 }
 
@@ -57,12 +57,12 @@ function postgresGroup(pid: number): string {
   }
 }
 
-/** A grouping that names one child process (the sending one) and counts other node processes apart. */
-export function groupsWithChild(childPid: number | undefined): (pid: number, command: string) => string {
+/** A grouping that names the child processes that send (the workers) and counts other node processes apart. */
+export function groupsWithChild(...childPids: Array<number | undefined>): (pid: number, command: string) => string {
   return (pid, command) => {
-    if (pid === childPid) return 'sending process';
+    if (childPids.includes(pid)) return 'worker';
     const group = defaultGroup(pid, command);
-    return group === 'sending process' ? 'other' : group;
+    return group === 'worker' ? 'other' : group;
   };
 }
 

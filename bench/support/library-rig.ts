@@ -16,6 +16,8 @@ export interface LibraryRigOptions {
   /** Endpoints on an origin that never answers. */
   silentEndpoints?: number;
   webhooks?: WebhooksModuleOptions;
+  /** Worker processes (1 unless set). */
+  workers?: number;
   /** Runs after the endpoints exist and before the worker starts. */
   beforeWorker?: (app: INestApplicationContext) => Promise<void>;
 }
@@ -29,7 +31,9 @@ export interface LibraryRig {
   app: INestApplicationContext;
   webhooks: WebhooksService;
   receiver: BenchReceiver;
+  /** The first worker process. */
   worker: DeliveryProcess;
+  workers: DeliveryProcess[];
   database: BenchDatabase;
 }
 
@@ -51,7 +55,12 @@ export async function startLibraryRig(ctx: BenchContext, teardown: Teardown, opt
   await (urls.length > 100 ? insertEndpoints(app, urls) : createEndpoints(app, urls));
   await options.beforeWorker?.(app);
 
-  const worker = await DeliveryProcess.start({ mode: 'library-worker', database, webhooks }, { profileDir: ctx.profileDir, label: options.label });
-  teardown.add(() => worker.stop());
-  return { app, webhooks: app.get(WebhooksService), receiver, worker, database };
+  const workers: DeliveryProcess[] = [];
+  for (let i = 0; i < (options.workers ?? 1); i++) {
+    const label = i === 0 ? options.label : `${options.label}-${i + 1}`;
+    const worker = await DeliveryProcess.start({ mode: 'library-worker', database, webhooks }, { profileDir: ctx.profileDir, label });
+    teardown.add(() => worker.stop());
+    workers.push(worker);
+  }
+  return { app, webhooks: app.get(WebhooksService), receiver, worker: workers[0], workers, database };
 }

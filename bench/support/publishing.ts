@@ -29,15 +29,21 @@ export interface PacedPublishing {
   elapsedMs: number;
 }
 
+/** Publishes events at a steady rate, as `callAtRate` calls. */
+export function publishAtRate(webhooks: WebhooksService, perSecond: number, durationMs: number, maxInFlight: number): Promise<PacedPublishing> {
+  return callAtRate(perSecond, durationMs, maxInFlight, async (i) => (await webhooks.publish(EVENT_TYPE, eventData(i))).eventId!);
+}
+
 /**
- * Publishes at a steady `perSecond` for `durationMs` (open loop: a call starts when it is due,
- * whether or not earlier calls returned, up to `maxInFlight` open calls).
+ * Calls `call` at a steady `perSecond` for `durationMs` (open loop: a call starts when it is
+ * due, whether or not earlier calls returned, up to `maxInFlight` open calls). Each call
+ * resolves with the id its receipts arrive under (`webhook-id`).
  */
-export async function publishAtRate(
-  webhooks: WebhooksService,
+export async function callAtRate(
   perSecond: number,
   durationMs: number,
   maxInFlight: number,
+  call: (i: number) => Promise<string>,
 ): Promise<PacedPublishing> {
   const total = Math.round((perSecond * durationMs) / 1000);
   const paced: PacedPublishing = { calledAt: new Map(), callMs: [], lateStarts: 0, failures: 0, startedAt: 0, elapsedMs: 0 };
@@ -55,15 +61,14 @@ export async function publishAtRate(
       }
       const i = sent++;
       const calledAt = performance.now();
-      const call: Promise<void> = webhooks
-        .publish(EVENT_TYPE, eventData(i))
-        .then((result) => {
-          paced.calledAt.set(result.eventId!, calledAt);
+      const pending: Promise<void> = call(i)
+        .then((id) => {
+          paced.calledAt.set(id, calledAt);
           paced.callMs.push(performance.now() - calledAt);
         })
         .catch(() => void paced.failures++)
-        .finally(() => open.delete(call));
-      open.add(call);
+        .finally(() => open.delete(pending));
+      open.add(pending);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
