@@ -11,6 +11,7 @@ import {
 import { resolveWebhooksOptions, type ResolvedWebhooksOptions } from './options/resolved-options';
 import { HostEventEmitter } from './common/host-event-emitter';
 import { DecoratedMethodsPublisher } from './publishing/decorated-method.publisher';
+import { DECORATED_METHOD_PUBLISHER } from './publishing/emits-webhook.decorator';
 import { DomainEventListener } from './publishing/domain-event.listener';
 import { EventTypeCatalog } from './publishing/event-type.catalog';
 import { OutboxEnqueuer } from './publishing/outbox-enqueuer';
@@ -54,6 +55,7 @@ const providers: Provider[] = [
   AmbientTransaction,
   PublishFailureCounter,
   DecoratedMethodsPublisher,
+  { provide: DECORATED_METHOD_PUBLISHER, useExisting: DecoratedMethodsPublisher },
   DomainEventListener,
   ...STORAGE_PROVIDERS,
   RetentionCleaner,
@@ -72,7 +74,8 @@ const providers: Provider[] = [
   WebhookTracing,
 ];
 
-const exported = [WebhooksService, EndpointsService, DeliveriesService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
+/** `DECORATED_METHOD_PUBLISHER`: injected into the host's instances with `@EmitsWebhook` methods. */
+const exported = [DECORATED_METHOD_PUBLISHER, WebhooksService, EndpointsService, DeliveriesService, EventTypeCatalog, WebhooksHealthIndicator, WebhooksMetrics, DeliveryReconciler, RetentionCleaner, EndpointSecretsReencryptor, RESOLVED_WEBHOOKS_OPTIONS];
 /**
  * What the opt-in management API (`WebhooksApiModule`) uses besides the public services. The
  * delivery worker and the dispatcher are not among them: hosts publish and manage through the

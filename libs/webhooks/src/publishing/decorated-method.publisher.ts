@@ -1,15 +1,8 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { RESOLVED_WEBHOOKS_OPTIONS } from '../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../options/resolved-options';
-import {
-  EMITS_WEBHOOK_CLASS,
-  getFallbackPublisher,
-  setFallbackPublisher,
-  WEBHOOK_PUBLISHER,
-  type DecoratedMethodPublisher,
-  type EmitsWebhookOptions,
-} from './emits-webhook.decorator';
+import { emittedEventTypes, WEBHOOK_PUBLISHER, type DecoratedMethodPublisher, type EmitsWebhookOptions } from './emits-webhook.decorator';
 import { AmbientTransaction } from './ambient-transaction';
 import { PublishBuffer } from './publish-buffer';
 import { PublishFailureCounter } from './publish-failure.counter';
@@ -27,7 +20,7 @@ import { WebhooksService } from './webhooks.service';
  *   event is stored directly, and a failure reaches the caller.
  */
 @Injectable()
-export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnModuleInit, OnModuleDestroy {
+export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnModuleInit {
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
     private readonly discovery: DiscoveryService,
@@ -41,18 +34,14 @@ export class DecoratedMethodsPublisher implements DecoratedMethodPublisher, OnMo
     return this.options.enabled;
   }
 
+  /** Binds the app's instances that property injection could not reach (their module cannot see the token). */
   onModuleInit(): void {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const instance = wrapper.instance as Record<symbol, unknown> | undefined;
-      if (instance && typeof instance === 'object' && Reflect.getMetadata(EMITS_WEBHOOK_CLASS, instance.constructor)) {
+      if (instance && typeof instance === 'object' && emittedEventTypes(instance.constructor).length > 0 && !instance[WEBHOOK_PUBLISHER]) {
         instance[WEBHOOK_PUBLISHER] = this;
       }
     }
-    setFallbackPublisher(this);
-  }
-
-  onModuleDestroy(): void {
-    if (getFallbackPublisher() === this) setFallbackPublisher(undefined);
   }
 
   async publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[], awaited: boolean): Promise<void> {

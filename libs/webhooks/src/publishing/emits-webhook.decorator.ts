@@ -1,4 +1,4 @@
-import { registerDecoratedEventType } from './event-type.catalog';
+import { Inject, Optional } from '@nestjs/common';
 import { isValidEventType } from '../common/event-type-pattern';
 
 /** How a decorated method's outcome becomes the event. */
@@ -16,20 +16,16 @@ export interface DecoratedMethodPublisher {
   publishFromMethod(type: string, options: EmitsWebhookOptions, result: unknown, args: unknown[], awaited: boolean): Promise<void>;
 }
 
-/** Property under which the module binds its publisher to instances with decorated methods. */
+/** Property of an instance with decorated methods that holds its app's publisher. */
 export const WEBHOOK_PUBLISHER = Symbol.for('webhooks.publisher');
-/** Class metadata marking classes that have at least one decorated method. */
-export const EMITS_WEBHOOK_CLASS = 'webhooks:emits-webhook';
+/** Injection token of the module's `DecoratedMethodPublisher`. */
+export const DECORATED_METHOD_PUBLISHER = 'WEBHOOKS:DECORATED_METHOD_PUBLISHER';
+/** Class metadata: the event types the class's decorated methods emit (inherited by subclasses). */
+const EMITS_WEBHOOK_TYPES = 'webhooks:emits-webhook-types';
 
-/** Used for instances the module could not bind (request-scoped providers). */
-let fallbackPublisher: DecoratedMethodPublisher | undefined;
-
-export function setFallbackPublisher(publisher: DecoratedMethodPublisher | undefined): void {
-  fallbackPublisher = publisher;
-}
-
-export function getFallbackPublisher(): DecoratedMethodPublisher | undefined {
-  return fallbackPublisher;
+/** The event types a class's `@EmitsWebhook` methods emit; empty for a class without any. */
+export function emittedEventTypes(type: Function): readonly string[] {
+  return (Reflect.getMetadata(EMITS_WEBHOOK_TYPES, type) as string[] | undefined) ?? [];
 }
 
 /**
@@ -40,19 +36,19 @@ export function getFallbackPublisher(): DecoratedMethodPublisher | undefined {
  * in memory and is stored when it answers again (see `PublishBuffer`). Inside a transaction of
  * `@nestjs-cls/transactional`, an async method's event is written in that transaction.
  * Works on provider and controller methods, and on internal `this.method()` calls, because
- * the method itself is wrapped when the class is defined.
+ * the method itself is wrapped when the class is defined. Each instance publishes through the
+ * module of the app that created it (request-scoped and transient ones included), never
+ * another app's; an instance no app created publishes nothing.
  */
 export function EmitsWebhook<TResult = any, TArgs extends unknown[] = any[]>(
   type: string,
   options: EmitsWebhookOptions<TResult, TArgs> = {},
 ): MethodDecorator {
   if (!isValidEventType(type)) throw new Error(`@EmitsWebhook: "${type}" is not a valid event type (e.g. "invoice.paid")`);
-  registerDecoratedEventType(type);
-
   return (target, _propertyKey, descriptor: PropertyDescriptor) => {
     const original = descriptor.value as (...args: unknown[]) => unknown;
     const wrapped = function (this: Record<symbol, DecoratedMethodPublisher | undefined>, ...args: unknown[]) {
-      const publisher = this?.[WEBHOOK_PUBLISHER] ?? fallbackPublisher;
+      const publisher = this?.[WEBHOOK_PUBLISHER];
       if (!publisher?.enabled) return original.apply(this, args);
       const result = original.apply(this, args);
       if (isPromiseLike(result)) {
@@ -67,9 +63,23 @@ export function EmitsWebhook<TResult = any, TArgs extends unknown[] = any[]>(
     };
     copyFunctionIdentity(original, wrapped);
     descriptor.value = wrapped;
-    Reflect.defineMetadata(EMITS_WEBHOOK_CLASS, true, target.constructor);
+    declareEmittedType(target, type);
     return descriptor;
   };
+}
+
+// NOTE: the publisher reaches instances by property injection, so Nest hands each instance it
+// creates (whatever its scope) the publisher of its own app; optional, so a class used without
+// WebhooksModule still works. `DecoratedMethodsPublisher` binds the instances of modules that
+// cannot see the token (a non-global WebhooksModule) when the app starts.
+function declareEmittedType(target: object, type: string): void {
+  const owner = target.constructor;
+  const own = Reflect.getOwnMetadata(EMITS_WEBHOOK_TYPES, owner) as string[] | undefined;
+  if (!own) {
+    Inject(DECORATED_METHOD_PUBLISHER)(target, WEBHOOK_PUBLISHER);
+    Optional()(target, WEBHOOK_PUBLISHER);
+  }
+  Reflect.defineMetadata(EMITS_WEBHOOK_TYPES, [...new Set([...(own ?? emittedEventTypes(owner)), type])], owner);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

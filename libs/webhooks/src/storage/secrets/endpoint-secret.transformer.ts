@@ -3,9 +3,12 @@ import type { PreviousSecret } from '../entities/endpoint.entity';
 import type { SecretCipher } from './secret-cipher';
 import { mapCredentialValues } from './credential-headers';
 
-// NOTE: TypeORM builds column transformers from decorators, once per process, with no way
-// to reach the module that owns a DataSource. The module installs its cipher here when it
-// starts; every WebhooksModule alive in the process must therefore use the same keys.
+// NOTE: the one process-wide state of the library, kept on purpose. TypeORM builds column
+// transformers from the entity's decorators, once per process, and calls them with the value
+// only, with no way to reach the module (or the DataSource) a row belongs to. The module
+// installs its cipher here when it starts; every WebhooksModule alive in the process must
+// therefore use the same keys, and one with other keys is refused at start (two apps in one
+// process: test/two-apps.e2e-spec.ts).
 let installed: { cipher: SecretCipher; holders: number } | null = null;
 
 /**
