@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus, WebhookEndpoint } from 'nestjs-webhooks';
 import { ApiClient, startApiApp } from './support/api-fixture';
-import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
+import { mariadbWithBull, postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 import { minutesAgo, minutesFromNow, seedDeliveries } from './support/delivery-seed';
 import { testWebhookOptions } from './support/fixture-app';
 import { TestReceiver } from './support/receiver';
@@ -19,6 +19,7 @@ const { Failed, Succeeded } = DeliveryStatus;
 describe.each([
   [postgresWithBull.label, postgresWithBull],
   [sqliteEmbedded.label, sqliteEmbedded],
+  [mariadbWithBull.label, mariadbWithBull],
 ])('management API: dashboard actions on %s', (_label, backendFactory) => {
   let backend: TestBackend;
   let app: INestApplication;

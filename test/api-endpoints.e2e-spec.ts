@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DeliveryStatus, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { ApiClient, startApiApp } from './support/api-fixture';
-import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
+import { mariadbWithBull, postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 
 const VALID_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe.each([
   [postgresWithBull.label, postgresWithBull, false],
   [`${sqliteEmbedded.label}, behind the host's own global ValidationPipe`, sqliteEmbedded, true],
+  [mariadbWithBull.label, mariadbWithBull, false],
 ])('management API: endpoints on %s', (_label, backendFactory, hostValidationPipe) => {
   let backend: TestBackend;
   let app: INestApplication;

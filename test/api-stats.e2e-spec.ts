@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEvent } from 'nestjs-webhooks';
 import { createWebhooksApiDocument } from 'nestjs-webhooks/api';
 import { ApiClient, startApiApp } from './support/api-fixture';
-import { postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
+import { mariadbWithBull, postgresWithBull, sqliteEmbedded, type TestBackend } from './support/backends';
 
 const HOUR = 3_600_000;
 
@@ -38,6 +38,7 @@ const KNOWN: KnownDelivery[] = [
 describe.each([
   [postgresWithBull.label, postgresWithBull],
   [sqliteEmbedded.label, sqliteEmbedded],
+  [mariadbWithBull.label, mariadbWithBull],
 ])('management API: statistics and OpenAPI on %s', (_label, backendFactory) => {
   let backend: TestBackend;
   let app: INestApplication;
