@@ -4,57 +4,33 @@ import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
 import { DeliveryDispatcher, type QueueCounts } from '../delivery-dispatcher';
 import type { DueDelivery } from '../../common/due-delivery';
-import { AttemptLaterSignal, WEBHOOK_BACKOFF } from './bull-queue.options';
+import { AttemptLaterSignal, UNEXPECTED_FAILURE_RETRY_MS, WEBHOOK_BACKOFF } from './bull-queue.options';
+import { JOB_STATES_SCRIPT, type JobState } from './job-states.script';
 
 export const DELIVER_JOB = 'deliver';
+export const DELIVER_BATCH_JOB = 'deliver-batch';
 
-export interface DeliverJobData {
-  deliveryId: string;
-}
+/** A job of one delivery (`deliver`), or the first attempts of a published batch (`deliver-batch`). */
+export type DeliverJobData = { deliveryId: string } | { deliveryIds: string[] };
 
-// NOTE: a job lives as long as its delivery: each retry delays the same job, so the job id
-// stays the delivery id and adding it again (reconciler, manual retry) is harmless.
+// NOTE: a delivery's own job lives as long as the delivery: each retry delays the same job, so
+// the job id stays the delivery id and adding it again (reconciler, manual retry) is harmless.
+// The deliveries of one publish start in one batch job instead (one Bull job, one claim
+// statement for all of them); whichever of them is due again afterwards gets its own job.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
+/** Most deliveries in one batch job. */
+const BATCH_SIZE = 100;
+/** Bull workers taking batch jobs, besides the `concurrency` taking jobs of one delivery (the worker bounds the requests out). */
+const BATCH_JOBS_AT_ONCE = 4;
 
-type JobState = 'missing' | 'delayed' | 'queued';
 
-// Where each job of a chunk stands, in one round trip. A job is missing when Redis has no hash
-// for it, or a hash without its data: a worker that was mid-attempt when Redis restarted empty
-// writes its bookkeeping (processedOn, attemptsMade, ...) into a fresh, bare hash that belongs
-// to no list, and nothing would ever run it. A job never taken (no processedOn) waits in a list
-// by construction; one taken before that is neither delayed nor active is looked for in the
-// waiting lists (LPOS, Redis 6.0.6+; older servers: assumed queued).
-const JOB_STATES_SCRIPT = `
-local prefix = ARGV[1]
-local states = {}
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  local key = prefix .. id
-  local state = 'missing'
-  if redis.call('HEXISTS', key, 'data') == 1 then
-    if redis.call('ZSCORE', prefix .. 'delayed', id) then
-      state = 'delayed'
-    elseif redis.call('HEXISTS', key, 'processedOn') == 0 then
-      state = 'queued'
-    else
-      for _, list in ipairs({ 'active', 'wait', 'paused' }) do
-        local ok, position = pcall(redis.call, 'LPOS', prefix .. list, id)
-        if not ok or position then
-          state = 'queued'
-          break
-        end
-      end
-    end
-  end
-  states[#states + 1] = state
-end
-return states
-`;
+const JOB_OPTIONS = { attempts: JOB_ATTEMPTS_CEILING, backoff: { type: WEBHOOK_BACKOFF }, removeOnComplete: true, removeOnFail: true, stackTraceLimit: 0 };
 
 /**
- * Dispatch through Bull: one job per delivery, job id = delivery id. With the worker role,
- * this process also runs the jobs.
+ * Dispatch through Bull: a publish's deliveries start in batch jobs, and a delivery due again
+ * has a job of its own, job id = delivery id. With the worker role, this process also runs
+ * the jobs.
  */
 export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
@@ -70,9 +46,9 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled || !this.options.worker) return;
-    void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job)).catch((error: Error) => {
-      this.logger.error(`delivery worker stopped: ${error.message}`);
-    });
+    const stopped = (error: Error) => this.logger.error(`delivery worker stopped: ${error.message}`);
+    void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job as Job<{ deliveryId: string }>)).catch(stopped);
+    void this.queue.process(DELIVER_BATCH_JOB, BATCH_JOBS_AT_ONCE, (job) => this.handleBatch(job as Job<{ deliveryIds: string[] }>)).catch(stopped);
   }
 
   /**
@@ -93,10 +69,38 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     await this.queue.close(true);
   }
 
-  private async handle(job: Job<DeliverJobData>): Promise<void> {
+  private async handle(job: Job<{ deliveryId: string }>): Promise<void> {
     const step = await this.worker.attempt(job.data.deliveryId);
     if (step.released.length > 0) await this.requeue(step.released);
     if (step.kind === 'later') throw new AttemptLaterSignal(step.at);
+  }
+
+  /**
+   * Attempts every delivery of the batch at once (claimed in one statement; the worker sends
+   * as many requests at a time as `concurrency` lets). Those due again
+   * (a retry, a postponement, a failure to complete, or not begun because this worker stops)
+   * get a job of their own. Should that add fail, the batch job fails and runs again: its
+   * deliveries already finished are not claimed twice.
+   */
+  private async handleBatch(job: Job<{ deliveryIds: string[] }>): Promise<void> {
+    const again: DueDelivery[] = [];
+    await Promise.all(job.data.deliveryIds.map((id) => this.attemptInBatch(id, again)));
+    await this.addJobs(again);
+  }
+
+  private async attemptInBatch(deliveryId: string, again: DueDelivery[]): Promise<void> {
+    if (this.closing) {
+      again.push({ id: deliveryId, runAt: new Date() });
+      return;
+    }
+    try {
+      const step = await this.worker.attempt(deliveryId);
+      if (step.released.length > 0) await this.requeue(step.released);
+      if (step.kind === 'later') again.push({ id: deliveryId, runAt: step.at });
+    } catch (error) {
+      this.logger.warn(`delivery ${deliveryId} attempt failed to complete: ${(error as Error).message}`);
+      again.push({ id: deliveryId, runAt: new Date(Date.now() + UNEXPECTED_FAILURE_RETRY_MS) });
+    }
   }
 
   /**
@@ -112,7 +116,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
       const known = await this.jobStates(chunk.map((delivery) => delivery.id));
       const missing = chunk.filter((_, j) => known[j] === 'missing');
       await this.forget(missing);
-      await this.enqueue(missing);
+      await this.addJobs(missing);
       const now = Date.now();
       const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
       await Promise.all(
@@ -138,22 +142,28 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     await this.queue.client.del(...deliveries.flatMap((delivery) => [this.queue.toKey(delivery.id), this.queue.toKey(`${delivery.id}:lock`)]));
   }
 
+  /** New deliveries due at one time (a publish's) go in batch jobs; others get jobs of their own. */
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
+    const runAt = deliveries[0]?.runAt.getTime();
+    if (deliveries.length < 2 || deliveries.some((delivery) => delivery.runAt.getTime() !== runAt)) return this.addJobs(deliveries);
+    const delay = Math.max(0, runAt - Date.now());
+    const batches = [];
+    for (let i = 0; i < deliveries.length; i += BATCH_SIZE) {
+      const ids = deliveries.slice(i, i + BATCH_SIZE).map((delivery) => delivery.id);
+      batches.push({ name: DELIVER_BATCH_JOB, data: { deliveryIds: ids }, opts: { ...JOB_OPTIONS, jobId: `batch-${ids[0]}`, delay } });
+    }
+    await this.queue.addBulk(batches);
+  }
+
+  /** A job of its own for each delivery, job id = delivery id. */
+  private async addJobs(deliveries: readonly DueDelivery[]): Promise<void> {
     if (deliveries.length === 0) return;
     const now = Date.now();
     await this.queue.addBulk(
       deliveries.map((delivery) => ({
         name: DELIVER_JOB,
         data: { deliveryId: delivery.id },
-        opts: {
-          jobId: delivery.id,
-          delay: Math.max(0, delivery.runAt.getTime() - now),
-          attempts: JOB_ATTEMPTS_CEILING,
-          backoff: { type: WEBHOOK_BACKOFF },
-          removeOnComplete: true,
-          removeOnFail: true,
-          stackTraceLimit: 0,
-        },
+        opts: { ...JOB_OPTIONS, jobId: delivery.id, delay: Math.max(0, delivery.runAt.getTime() - now) },
       })),
     );
   }

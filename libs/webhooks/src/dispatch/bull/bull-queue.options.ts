@@ -17,7 +17,7 @@ export class AttemptLaterSignal extends Error {
 }
 
 /** Delay before Bull retries a job that failed for another reason (database down, ...). */
-const UNEXPECTED_FAILURE_RETRY_MS = 5_000;
+export const UNEXPECTED_FAILURE_RETRY_MS = 5_000;
 
 /** Bull's options of the delivery queue (the connection aside, see `bull-queue.ts`). */
 export function bullQueueOptions(options: ResolvedWebhooksOptions): QueueOptions {

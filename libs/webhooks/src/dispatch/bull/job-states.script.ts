@@ -1,0 +1,35 @@
+/** Where a delivery's job stands in Bull, as `JOB_STATES_SCRIPT` tells. */
+export type JobState = 'missing' | 'delayed' | 'queued';
+
+// Where each job of a chunk stands, in one round trip. A job is missing when Redis has no hash
+// for it, or a hash without its data: a worker that was mid-attempt when Redis restarted empty
+// writes its bookkeeping (processedOn, attemptsMade, ...) into a fresh, bare hash that belongs
+// to no list, and nothing would ever run it. A job never taken (no processedOn) waits in a list
+// by construction; one taken before that is neither delayed nor active is looked for in the
+// waiting lists (LPOS, Redis 6.0.6+; older servers: assumed queued).
+export const JOB_STATES_SCRIPT = `
+local prefix = ARGV[1]
+local states = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  local key = prefix .. id
+  local state = 'missing'
+  if redis.call('HEXISTS', key, 'data') == 1 then
+    if redis.call('ZSCORE', prefix .. 'delayed', id) then
+      state = 'delayed'
+    elseif redis.call('HEXISTS', key, 'processedOn') == 0 then
+      state = 'queued'
+    else
+      for _, list in ipairs({ 'active', 'wait', 'paused' }) do
+        local ok, position = pcall(redis.call, 'LPOS', prefix .. list, id)
+        if not ok or position then
+          state = 'queued'
+          break
+        end
+      end
+    end
+  end
+  states[#states + 1] = state
+end
+return states
+`;
