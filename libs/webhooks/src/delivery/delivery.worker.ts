@@ -11,6 +11,7 @@ import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
+import { RequestGate } from './request-gate';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookTracing, type AttemptTrace } from '../common/webhook-tracing';
 import { WebhookHttpClient } from './http/webhook-http.client';
@@ -35,6 +36,7 @@ export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');
   private readonly slots = new EndpointSlots();
   private readonly inFlight = new AttemptsInFlight();
+  private readonly requests: RequestGate;
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -44,7 +46,9 @@ export class DeliveryWorker {
     private readonly rateLimiter: RateLimiter,
     private readonly activity: WebhookActivity,
     private readonly tracing: WebhookTracing,
-  ) {}
+  ) {
+    this.requests = new RequestGate(options.concurrency);
+  }
 
   attempt(deliveryId: string): Promise<DeliveryStep> {
     return this.inFlight.track(this.claimAndAttempt(deliveryId));
@@ -157,7 +161,9 @@ export class DeliveryWorker {
   /**
    * Sends the attempt once the endpoint has a free slot in this process, its circuit lets it
    * through and its rate-limit window has room; otherwise postpones it. The slot comes first,
-   * so that a delivery waiting for one holds no rate-limit reservation meanwhile.
+   * so that a delivery waiting for one holds no rate-limit reservation meanwhile; then a place
+   * among the process's `concurrency` requests, held until the response is in (not while the
+   * attempt is claimed or recorded).
    */
   private async send(
     delivery: ClaimedDelivery,
@@ -171,6 +177,7 @@ export class DeliveryWorker {
       this.activity.emit('postponed', { endpointId: endpoint.id, reason: 'endpoint-busy' });
       return { kind: 'held', step: await this.postpone(delivery, slot.until, now, later(slot.until, 'endpoint-busy')) };
     }
+    const releaseRequest = await this.requests.acquire();
     try {
       const held = this.inFlight.stopping ? await this.postpone(delivery, now, now, later(now)) : await this.holdForTraffic(delivery, endpoint, now);
       if (held) return { kind: 'held', step: held };
@@ -186,6 +193,7 @@ export class DeliveryWorker {
       const result = await trace.run(() => this.http.post({ url: endpoint.url, body: request.body, headers: request.headers, timeoutMs }));
       return { kind: 'sent', request, result, trace };
     } finally {
+      releaseRequest();
       slot.release();
     }
   }
