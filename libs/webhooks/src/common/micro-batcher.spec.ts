@@ -14,44 +14,50 @@ function controlledRun() {
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('MicroBatcher', () => {
-  it('runs a request at once when no batch is in flight', async () => {
+  it('runs a request once the current tick ends when no batch is in flight', async () => {
     const { batches, run } = controlledRun();
     const batcher = new MicroBatcher(run, { maxBatch: 10, maxInFlight: 1 });
 
     const answer = batcher.submit(1);
+    expect(batches).toHaveLength(0);
+    await Promise.resolve();
     expect(batches.map((batch) => batch.items)).toEqual([[1]]);
     batches[0].finish();
     await expect(answer).resolves.toBe('answer 1');
   });
 
-  it('gathers the requests made while batches are in flight into the next batch', async () => {
+  it('runs the requests of one tick as one batch, and gathers those made while it runs into the next', async () => {
     const { batches, run } = controlledRun();
     const batcher = new MicroBatcher(run, { maxBatch: 10, maxInFlight: 1 });
 
-    const answers = [1, 2, 3, 4].map((item) => batcher.submit(item));
-    expect(batches.map((batch) => batch.items)).toEqual([[1]]);
+    const first = [1, 2].map((item) => batcher.submit(item));
+    await settled();
+    const later = [3, 4].map((item) => batcher.submit(item));
+    await settled();
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2]]);
     batches[0].finish();
     await settled();
-    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3, 4]]);
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4]]);
     batches[1].finish();
-    await expect(Promise.all(answers)).resolves.toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
+    await expect(Promise.all([...first, ...later])).resolves.toEqual(['answer 1', 'answer 2', 'answer 3', 'answer 4']);
   });
 
   it('keeps to the batch size and to the batches in flight', async () => {
     const { batches, run } = controlledRun();
     const batcher = new MicroBatcher(run, { maxBatch: 2, maxInFlight: 2 });
 
-    const answers = [1, 2, 3, 4, 5, 6].map((item) => batcher.submit(item));
-    expect(batches.map((batch) => batch.items)).toEqual([[1], [2]]);
+    const answers = [1, 2, 3, 4, 5, 6, 7].map((item) => batcher.submit(item));
+    await settled();
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4]]);
     batches[0].finish();
     await settled();
-    expect(batches.map((batch) => batch.items)).toEqual([[1], [2], [3, 4]]);
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4], [5, 6]]);
     batches[1].finish();
     batches[2].finish();
     await settled();
-    expect(batches.map((batch) => batch.items)).toEqual([[1], [2], [3, 4], [5, 6]]);
+    expect(batches.map((batch) => batch.items)).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
     batches[3].finish();
-    await expect(Promise.all(answers)).resolves.toHaveLength(6);
+    await expect(Promise.all(answers)).resolves.toHaveLength(7);
   });
 
   it('retries each item of a failed batch alone, so only the bad one fails', async () => {
@@ -72,6 +78,6 @@ describe('MicroBatcher', () => {
       'item 3 is bad',
       40,
     ]);
-    expect(seen).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    expect(seen).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
   });
 });

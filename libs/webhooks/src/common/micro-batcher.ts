@@ -1,8 +1,10 @@
 /**
- * Runs many small requests as few batches (group commit): a request made while the batches
- * in flight are at their limit waits, and the next batch takes every request waiting by then.
- * At low load each request is its own batch and waits for nothing; under load the batches
- * grow by themselves, so one statement serves many deliveries instead of one each.
+ * Runs many small requests as few batches (group commit): the requests made in one tick of the
+ * event loop go together (a batch job's deliveries are claimed in one statement), and a request
+ * made while the batches in flight are at their limit waits: the next batch takes every request
+ * waiting by then. At low load each request is its own batch and waits for nothing but the
+ * current tick; under load the batches grow by themselves, so one statement serves many
+ * deliveries instead of one each.
  *
  * `run` answers each item in order (an array as long as the batch). When it throws, each
  * item is retried on its own, so one bad item (or a deadlock between two batches) fails
@@ -11,6 +13,7 @@
 export class MicroBatcher<Item, Answer> {
   private waiting: Array<{ item: Item; resolve: (answer: Answer) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
+  private flushScheduled = false;
 
   constructor(
     private readonly run: (items: Item[]) => Promise<Answer[]>,
@@ -20,7 +23,12 @@ export class MicroBatcher<Item, Answer> {
   submit(item: Item): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      this.flush();
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      queueMicrotask(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
     });
   }
 

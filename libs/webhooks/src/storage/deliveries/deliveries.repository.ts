@@ -16,10 +16,11 @@ const RELEASE_BATCH = 1_000;
 const EVENT_CACHE_SIZE = 1_000;
 /**
  * Claims, reads, attempt records and postponements of concurrent attempts share statements: at
- * most 100 deliveries a statement, one statement of a kind at a time (what comes meanwhile
- * waits for the next, so batches grow with the load).
+ * most 100 deliveries a statement, a few statements of a kind at a time (what comes while they
+ * run waits for the next, so batches grow with the load). One at a time made each kind a
+ * queue of its own: a claim takes two round trips, and claims alone capped the worker.
  */
-const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 1 };
+const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 4 };
 
 interface Postponement {
   delivery: HeldDelivery;
@@ -129,11 +130,15 @@ export class DeliveriesRepository implements OnModuleDestroy {
     const cached = this.events.get(eventId);
     if (cached) return cached;
     const read = this.eventReads.submit(eventId);
-    if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!);
-    this.events.set(eventId, read);
+    this.cacheEvent(eventId, read);
     // A missing event or a failed read is not kept: the next attempt reads again.
     read.then((event) => event ?? this.events.delete(eventId), () => this.events.delete(eventId));
     return read;
+  }
+
+  private cacheEvent(eventId: string, read: Promise<WebhookEvent | null>): void {
+    if (this.events.size >= EVENT_CACHE_SIZE) this.events.delete(this.events.keys().next().value!);
+    this.events.set(eventId, read);
   }
 
   dueAfter(after: DuePosition | null, dueBefore: Date, limit: number): Promise<DuePosition[]> {
@@ -161,17 +166,15 @@ export class DeliveriesRepository implements OnModuleDestroy {
    */
   private async claimBatch(requests: Array<{ id: string; now: Date }>): Promise<Array<Claim | null>> {
     const now = latestOf(requests).now;
-    const claimed = new Map((await this.store.claim(requests.map((request) => request.id), now, this.newLease(now))).map((row) => [row.id, row]));
-    const endpointIds = [...claimed.values()].map((delivery) => delivery.endpointId);
-    const endpoints = await this.store.findEndpoints(endpointIds);
-    const endpointOf = new Map(endpointIds.map((id, i) => [id, endpoints[i]]));
+    const claimed = new Map((await this.store.claimForAttempt(requests.map((request) => request.id), now, this.newLease(now))).map((claim) => [claim.delivery.id, claim]));
+    for (const { event } of claimed.values()) if (event && !this.events.has(event.id)) this.cacheEvent(event.id, Promise.resolve(event));
     // The same delivery asked for twice in a batch (a job and its reconciled twin): one wins.
     return requests.map((request) => {
-      const delivery = claimed.get(request.id);
-      if (!delivery) return null;
+      const claim = claimed.get(request.id);
+      if (!claim) return null;
       claimed.delete(request.id);
-      this.hold(delivery);
-      return { delivery, endpoint: endpointOf.get(delivery.endpointId) ?? null };
+      this.hold(claim.delivery);
+      return { delivery: claim.delivery, endpoint: claim.endpoint };
     });
   }
 

@@ -2,7 +2,7 @@ import type { DueDelivery } from '../../common/due-delivery';
 import type { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEndpoint } from '../entities/endpoint.entity';
 import type { WebhookEvent } from '../entities/event.entity';
-import type { AttemptGroup, ClaimedDelivery, HeldDelivery, Lease, PostponeGroup } from './delivery-records';
+import type { AttemptGroup, ClaimedDelivery, ClaimedForAttempt, HeldDelivery, Lease, PostponeGroup } from './delivery-records';
 
 /** A due delivery's place in the (nextAttemptAt, id) order the reconciler pages by. */
 export interface DuePosition {
@@ -23,6 +23,16 @@ export abstract class DeliveriesStore {
    * claimers of one delivery, one wins. Returns the claimed rows.
    */
   abstract claim(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedDelivery[]>;
+
+  /**
+   * Claims as `claim`, and reads what the attempts need: each claimed delivery's endpoint
+   * (null when gone) and, where the store reads it in the same statement, its event.
+   */
+  async claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
+    const claimed = await this.claim(ids, now, lease);
+    const endpoints = await this.findEndpoints(claimed.map((delivery) => delivery.endpointId));
+    return claimed.map((delivery, i) => ({ delivery, endpoint: endpoints[i] }));
+  }
 
   /** Moves the end of the leases still held to `until`; returns the ids whose lease was lost. */
   abstract renewLeases(held: readonly HeldDelivery[], until: Date): Promise<string[]>;

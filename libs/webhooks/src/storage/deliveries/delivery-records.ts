@@ -1,6 +1,7 @@
 import type { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, type WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEndpoint } from '../entities/endpoint.entity';
+import type { WebhookEvent } from '../entities/event.entity';
 
 /** What one HTTP attempt produced, as the sender saw it. */
 export interface AttemptResult {
@@ -42,6 +43,11 @@ export type ClaimedDelivery = Pick<WebhookDelivery, (typeof CLAIMED_COLUMNS)[num
 export interface Claim {
   delivery: ClaimedDelivery;
   endpoint: WebhookEndpoint | null;
+}
+
+/** A claim as the store read it: with the event when it read that too (null: the event is gone). */
+export interface ClaimedForAttempt extends Claim {
+  event?: WebhookEvent | null;
 }
 
 /** A delivery as held by one claim. */

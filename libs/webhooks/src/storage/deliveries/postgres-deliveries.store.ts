@@ -1,5 +1,8 @@
 import { DeliveryStatus } from '../entities/delivery.entity';
-import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type AttemptRow, type ClaimedDelivery, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
+import { WebhookEndpoint } from '../entities/endpoint.entity';
+import { WebhookEvent } from '../entities/event.entity';
+import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type AttemptRow, type ClaimedDelivery, type ClaimedForAttempt, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
+import { EntityRows } from './entity-rows';
 import { PortableDeliveriesStore } from './portable-deliveries.store';
 
 /*
@@ -12,16 +15,44 @@ import { PortableDeliveriesStore } from './portable-deliveries.store';
 const HELD = `unnest($1::uuid[], $2::varchar[]) AS held (id, token)`;
 const heldParameters = (held: readonly HeldDelivery[]) => [held.map((delivery) => delivery.id), held.map((delivery) => delivery.leaseToken)];
 
+const CLAIM = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
+  WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
+  RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
+
 export class PostgresDeliveriesStore extends PortableDeliveriesStore {
+  private endpointRows?: EntityRows<WebhookEndpoint>;
+  private eventRows?: EntityRows<WebhookEvent>;
+
   /** One statement claims the due ones of the batch and returns what their attempts need. */
   override async claim(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedDelivery[]> {
-    const rows = await this.updateReturning<Omit<ClaimedDelivery, 'leaseToken'>>(
-      `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
-       WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
-       RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`,
-      [[...new Set(ids)], DeliveryStatus.Delivering, lease.until, now, ATTEMPTABLE_STATUSES, lease.token],
-    );
+    const rows = await this.updateReturning<Omit<ClaimedDelivery, 'leaseToken'>>(CLAIM, this.claimParameters(ids, now, lease));
     return rows.map((row) => ({ ...row, leaseToken: lease.token }));
+  }
+
+  /**
+   * The claim, the claimed deliveries' endpoints and their events in one round trip: the claim
+   * in a CTE, joined to its endpoints and, on the first delivery of each event, to the event.
+   */
+  override async claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
+    const endpoints = (this.endpointRows ??= new EntityRows(this.dataSource, WebhookEndpoint, 'endpoint_'));
+    const events = (this.eventRows ??= new EntityRows(this.dataSource, WebhookEvent, 'event_'));
+    const rows: Array<Record<string, unknown> & { nth: string }> = await this.dataSource.query(
+      `WITH claimed AS (${CLAIM}),
+       numbered AS (SELECT claimed.*, row_number() OVER (PARTITION BY "eventId") AS nth FROM claimed)
+       SELECT c.*, ${endpoints.selectList('e')}, ${events.selectList('ev')}
+       FROM numbered c
+       LEFT JOIN "webhook_endpoints" e ON e."id" = c."endpointId"
+       LEFT JOIN "webhook_events" ev ON ev."id" = c."eventId" AND c.nth = 1`,
+      this.claimParameters(ids, now, lease),
+    );
+    return rows.map((row) => {
+      const delivery = Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, row[column]])) as Omit<ClaimedDelivery, 'leaseToken'>;
+      return { delivery: { ...delivery, leaseToken: lease.token }, endpoint: endpoints.hydrate(row), ...(Number(row.nth) === 1 ? { event: events.hydrate(row) } : {}) };
+    });
+  }
+
+  private claimParameters(ids: readonly string[], now: Date, lease: Lease): unknown[] {
+    return [[...new Set(ids)], DeliveryStatus.Delivering, lease.until, now, ATTEMPTABLE_STATUSES, lease.token];
   }
 
   override async renewLeases(held: readonly HeldDelivery[], until: Date): Promise<string[]> {
