@@ -13,15 +13,22 @@ export interface BuiltWebhookRequest {
   recordedHeaders: Record<string, string>;
 }
 
-/** Built from stored values only, so every retry sends identical bytes. */
+/** Bodies already built, per event object: the deliveries of an event share the one the worker keeps. */
+const envelopes = new WeakMap<WebhookEvent, string>();
+
+/** Built from stored values only, so every retry sends identical bytes; once per event object. */
 export function buildEnvelope(event: WebhookEvent): string {
+  const built = envelopes.get(event);
+  if (built !== undefined) return built;
   const envelope: WebhookEnvelope = {
     id: event.id,
     type: event.type,
     timestamp: event.createdAt.toISOString(),
     data: event.data,
   };
-  return JSON.stringify(envelope);
+  const body = JSON.stringify(envelope);
+  envelopes.set(event, body);
+  return body;
 }
 
 /** The secrets that sign now: the current one, then previous ones still inside their overlap. */
