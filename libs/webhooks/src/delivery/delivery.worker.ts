@@ -54,6 +54,11 @@ export class DeliveryWorker {
     return this.inFlight.track(this.claimAndAttempt(deliveryId));
   }
 
+  /** Attempts a delivery its dispatcher claimed (`DeliveriesRepository.claimDue`), as `attempt` does once it has claimed. */
+  attemptTaken(claim: Claim, now: Date): Promise<DeliveryStep> {
+    return this.inFlight.track(this.attemptClaimed(claim, now));
+  }
+
   /**
    * Shutdown: attempts that have not sent their request yet are put back, due now, for another
    * worker; the ones being sent may finish for `shutdownTimeoutMs`; the leases still held then

@@ -4,6 +4,14 @@ import type { DeliveryWorker } from '../../delivery/delivery.worker';
 import type { DeliveriesRepository } from '../../storage/deliveries/deliveries.repository';
 import { DeliveryDispatcher } from '../delivery-dispatcher';
 import type { DueDelivery } from '../../common/due-delivery';
+import type { Claim } from '../../storage/deliveries/delivery-records';
+
+/**
+ * Claimed attempts held at most, as a multiple of `concurrency` (the worker sends that many
+ * requests at once): while some are sent, the next are claimed, and a poll takes at least
+ * `concurrency` of them in one statement.
+ */
+const HELD_PER_REQUEST = 2;
 
 /**
  * Dispatch without Redis: this process polls the database for due deliveries and attempts
@@ -46,11 +54,15 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
     for (const delivery of deliveries) this.wakeNoLaterThan(delivery.runAt.getTime());
   }
 
+  private get held(): number {
+    return this.options.concurrency * HELD_PER_REQUEST;
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
         const taken = await this.takeDue();
-        if (taken === 0 || this.inFlight.size >= this.options.concurrency) await this.sleep();
+        if (taken === 0 || this.inFlight.size > this.options.concurrency) await this.sleep();
       } catch (error) {
         this.logger.warn(`embedded dispatcher could not read due deliveries: ${(error as Error).message}`);
         await this.sleep();
@@ -58,25 +70,28 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
     }
   }
 
-  /** Starts attempts for due deliveries, up to the free concurrency; returns how many. */
+  /** Claims due deliveries, up to the room left, and starts their attempts; returns how many. */
   private async takeDue(): Promise<number> {
-    const room = this.options.concurrency - this.inFlight.size;
+    const room = this.held - this.inFlight.size;
     if (room <= 0) return 0;
-    const due = await this.deliveries.dueNow(new Date(), [...this.inFlight.keys()], room);
-    for (const id of due) this.inFlight.set(id, this.attempt(id));
-    return due.length;
+    const now = new Date();
+    const claims = await this.deliveries.claimDue(now, [...this.inFlight.keys()], room);
+    for (const claim of claims) this.inFlight.set(claim.delivery.id, this.attempt(claim, now));
+    return claims.length;
   }
 
-  private async attempt(deliveryId: string): Promise<void> {
+  private async attempt(claim: Claim, now: Date): Promise<void> {
+    const deliveryId = claim.delivery.id;
     try {
-      const step = await this.worker.attempt(deliveryId);
+      const step = await this.worker.attemptTaken(claim, now);
       if (step.released.length > 0) await this.enqueue(step.released);
       if (step.kind === 'later') this.wakeNoLaterThan(step.at.getTime());
     } catch (error) {
       this.logger.warn(`delivery ${deliveryId} attempt failed to complete: ${(error as Error).message}`);
     } finally {
       this.inFlight.delete(deliveryId);
-      this.wake?.();
+      // Polls again once half the claimed attempts are done, so that a poll takes many.
+      if (this.inFlight.size <= this.options.concurrency) this.wake?.();
     }
   }
 

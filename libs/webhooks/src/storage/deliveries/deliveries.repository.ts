@@ -6,7 +6,7 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEvent } from '../entities/event.entity';
-import { attemptRow, deliveryChanges, held, type AttemptRecord, type AttemptResult, type Claim, type ClaimedDelivery, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
+import { attemptRow, deliveryChanges, held, type AttemptRecord, type AttemptResult, type Claim, type ClaimedDelivery, type ClaimedForAttempt, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
 import { DeliveriesStore, type DuePosition } from './deliveries.store';
 import { groupBy, latestOf } from './grouping';
 
@@ -149,6 +149,20 @@ export class DeliveriesRepository implements OnModuleDestroy {
     return this.store.dueNow(now, except, limit);
   }
 
+  /** Claims up to `limit` deliveries due now (but those of `except`) for attempts, as `claim` does one. */
+  async claimDue(now: Date, except: readonly string[], limit: number): Promise<Claim[]> {
+    return this.taken(await this.store.claimDue(now, except, limit, this.newLease(now)));
+  }
+
+  /** Holds what a claim took and keeps the events it read. */
+  private taken(claims: readonly ClaimedForAttempt[]): Claim[] {
+    return claims.map(({ delivery, endpoint, event }) => {
+      if (event && !this.events.has(event.id)) this.cacheEvent(event.id, Promise.resolve(event));
+      this.hold(delivery);
+      return { delivery, endpoint };
+    });
+  }
+
   /** A write of a held delivery has ended: it is no longer held (either way). */
   private async written(delivery: HeldDelivery, write: Promise<boolean>): Promise<boolean> {
     try {
@@ -166,15 +180,13 @@ export class DeliveriesRepository implements OnModuleDestroy {
    */
   private async claimBatch(requests: Array<{ id: string; now: Date }>): Promise<Array<Claim | null>> {
     const now = latestOf(requests).now;
-    const claimed = new Map((await this.store.claimForAttempt(requests.map((request) => request.id), now, this.newLease(now))).map((claim) => [claim.delivery.id, claim]));
-    for (const { event } of claimed.values()) if (event && !this.events.has(event.id)) this.cacheEvent(event.id, Promise.resolve(event));
+    const claimed = new Map(this.taken(await this.store.claimForAttempt(requests.map((request) => request.id), now, this.newLease(now))).map((claim) => [claim.delivery.id, claim]));
     // The same delivery asked for twice in a batch (a job and its reconciled twin): one wins.
     return requests.map((request) => {
       const claim = claimed.get(request.id);
       if (!claim) return null;
       claimed.delete(request.id);
-      this.hold(claim.delivery);
-      return { delivery: claim.delivery, endpoint: claim.endpoint };
+      return claim;
     });
   }
 

@@ -34,6 +34,12 @@ export abstract class DeliveriesStore {
     return claimed.map((delivery, i) => ({ delivery, endpoint: endpoints[i] }));
   }
 
+  /** Claims up to `limit` of the deliveries due now, but those of `except`, as `claimForAttempt`. */
+  async claimDue(now: Date, except: readonly string[], limit: number, lease: Lease): Promise<ClaimedForAttempt[]> {
+    const due = await this.dueNow(now, except, limit);
+    return due.length === 0 ? [] : this.claimForAttempt(due, now, lease);
+  }
+
   /** Moves the end of the leases still held to `until`; returns the ids whose lease was lost. */
   abstract renewLeases(held: readonly HeldDelivery[], until: Date): Promise<string[]>;
 

@@ -4,6 +4,7 @@ import { WebhookEvent } from '../entities/event.entity';
 import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type AttemptRow, type ClaimedDelivery, type ClaimedForAttempt, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
 import { EntityRows } from './entity-rows';
 import { PortableDeliveriesStore } from './portable-deliveries.store';
+import { PreparedStatements } from './prepared-statements';
 
 /*
  * PostgreSQL: the hot path's statements written by hand (TypeORM's query building and result
@@ -19,9 +20,18 @@ const CLAIM = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = 
   WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
   RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
 
+/** The claim of the oldest due deliveries, but those of $1, at most $7; rows another claimer has locked are skipped. */
+const CLAIM_DUE = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
+  WHERE "id" IN (
+    SELECT "id" FROM "webhook_deliveries"
+    WHERE "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4 AND NOT ("id" = ANY($1::uuid[]))
+    ORDER BY "nextAttemptAt" LIMIT $7 FOR UPDATE SKIP LOCKED)
+  RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
+
 export class PostgresDeliveriesStore extends PortableDeliveriesStore {
   private endpointRows?: EntityRows<WebhookEndpoint>;
   private eventRows?: EntityRows<WebhookEvent>;
+  private readonly prepared = new PreparedStatements(this.dataSource);
 
   /** One statement claims the due ones of the batch and returns what their attempts need. */
   override async claim(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedDelivery[]> {
@@ -33,17 +43,26 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
    * The claim, the claimed deliveries' endpoints and their events in one round trip: the claim
    * in a CTE, joined to its endpoints and, on the first delivery of each event, to the event.
    */
-  override async claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
+  override claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
+    return this.claimWithContext(CLAIM, this.claimParameters(ids, now, lease), lease);
+  }
+
+  /** Embedded dispatch: what is due, claimed with what the attempts need in one statement; concurrent pollers take distinct rows. */
+  override claimDue(now: Date, except: readonly string[], limit: number, lease: Lease): Promise<ClaimedForAttempt[]> {
+    return this.claimWithContext(CLAIM_DUE, [...this.claimParameters(except, now, lease), limit], lease);
+  }
+
+  private async claimWithContext(claim: string, parameters: unknown[], lease: Lease): Promise<ClaimedForAttempt[]> {
     const endpoints = (this.endpointRows ??= new EntityRows(this.dataSource, WebhookEndpoint, 'endpoint_'));
     const events = (this.eventRows ??= new EntityRows(this.dataSource, WebhookEvent, 'event_'));
-    const rows: Array<Record<string, unknown> & { nth: string }> = await this.dataSource.query(
-      `WITH claimed AS (${CLAIM}),
+    const rows = await this.prepared.rows<Record<string, unknown> & { nth: string }>(
+      `WITH claimed AS (${claim}),
        numbered AS (SELECT claimed.*, row_number() OVER (PARTITION BY "eventId") AS nth FROM claimed)
        SELECT c.*, ${endpoints.selectList('e')}, ${events.selectList('ev')}
        FROM numbered c
        LEFT JOIN "webhook_endpoints" e ON e."id" = c."endpointId"
        LEFT JOIN "webhook_events" ev ON ev."id" = c."eventId" AND c.nth = 1`,
-      this.claimParameters(ids, now, lease),
+      parameters,
     );
     return rows.map((row) => {
       const delivery = Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, row[column]])) as Omit<ClaimedDelivery, 'leaseToken'>;
@@ -92,7 +111,7 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
         parameters.push(value);
         return `"${name}" = $${parameters.length}`;
       });
-    const recorded: Array<{ id: string }> = await this.dataSource.query(
+    const recorded = await this.prepared.rows<{ id: string }>(
       `WITH fenced AS (
          UPDATE "webhook_deliveries" AS d SET ${assignments.join(', ')} FROM ${HELD}
          WHERE d."id" = held.id AND d."leaseToken" = held.token
@@ -123,14 +142,9 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
     return lost(held, postponed);
   }
 
-  /** The rows an UPDATE … RETURNING returned (TypeORM's plain result of an UPDATE is [rows, count]). */
-  private async updateReturning<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return (await runner.query(sql, parameters, true)).records as Row[];
-    } finally {
-      await runner.release();
-    }
+  /** The rows an UPDATE … RETURNING returned. */
+  private updateReturning<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
+    return this.prepared.rows<Row>(sql, parameters);
   }
 }
 
