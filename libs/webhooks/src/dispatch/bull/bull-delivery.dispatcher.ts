@@ -21,7 +21,12 @@ const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
 /** Most deliveries in one batch job. */
 const BATCH_SIZE = 100;
-/** Bull workers taking batch jobs, besides the `concurrency` taking jobs of one delivery (the worker bounds the requests out). */
+/**
+ * Bull workers taking jobs of one delivery, as a multiple of `concurrency`, and batch jobs
+ * besides: the worker bounds the requests out to `concurrency`, so that while some are out the
+ * next jobs are claimed and the finished ones recorded.
+ */
+const JOBS_PER_REQUEST = 2;
 const BATCH_JOBS_AT_ONCE = 4;
 
 
@@ -47,7 +52,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
   onApplicationBootstrap(): void {
     if (!this.options.enabled || !this.options.worker) return;
     const stopped = (error: Error) => this.logger.error(`delivery worker stopped: ${error.message}`);
-    void this.queue.process(DELIVER_JOB, this.options.concurrency, (job) => this.handle(job as Job<{ deliveryId: string }>)).catch(stopped);
+    void this.queue.process(DELIVER_JOB, this.options.concurrency * JOBS_PER_REQUEST, (job) => this.handle(job as Job<{ deliveryId: string }>)).catch(stopped);
     void this.queue.process(DELIVER_BATCH_JOB, BATCH_JOBS_AT_ONCE, (job) => this.handleBatch(job as Job<{ deliveryIds: string[] }>)).catch(stopped);
   }
 
