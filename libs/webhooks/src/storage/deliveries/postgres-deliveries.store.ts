@@ -20,11 +20,16 @@ const CLAIM = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = 
   WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
   RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
 
-/** The claim of the oldest due deliveries, but those of $1, at most $7; rows another claimer has locked are skipped. */
+/**
+ * The claim of the oldest due deliveries, but those of $1, at most $7; rows another claimer has
+ * locked are skipped. The statuses are written out (not the parameter $5), so that the plan of
+ * the prepared statement can use the partial due index.
+ */
 const CLAIM_DUE = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
   WHERE "id" IN (
     SELECT "id" FROM "webhook_deliveries"
-    WHERE "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4 AND NOT ("id" = ANY($1::uuid[]))
+    WHERE "status" IN (${ATTEMPTABLE_STATUSES.map((status) => `'${status}'`).join(', ')}) AND "status" = ANY($5::"webhook_deliveries_status_enum"[])
+      AND "nextAttemptAt" <= $4 AND NOT ("id" = ANY($1::uuid[]))
     ORDER BY "nextAttemptAt" LIMIT $7 FOR UPDATE SKIP LOCKED)
   RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
 

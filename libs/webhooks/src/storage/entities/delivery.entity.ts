@@ -15,11 +15,12 @@ export enum DeliveryStatus {
 
 /** One event bound for one endpoint, with its status and schedule. */
 @Entity('webhook_deliveries')
-@Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'])
+// Partial where the database has partial indexes (see WebhooksPartialDeliveryIndexes1764900000000).
+@Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'], { where: `"status" IN ('pending', 'retrying', 'delivering')` })
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt'])
 @Index('IDX_webhook_deliveries_tenant_created', ['tenantId', 'createdAt'])
 @Index('IDX_webhook_deliveries_event', ['eventId'])
-@Index('IDX_webhook_deliveries_completed', ['status', 'completedAt'])
+@Index('IDX_webhook_deliveries_completed', ['status', 'completedAt'], { where: `"completedAt" IS NOT NULL` })
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id: string;
