@@ -25,6 +25,8 @@ export type { DeliveryStep } from './delivery-step';
 /** Longest per-endpoint timeout accepted. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
+/** How long the claim's view of an endpoint is trusted to gate its attempt. */
+const ENDPOINT_VIEW_MS = 100;
 
 /**
  * The delivery pipeline for one attempt: claim the delivery, build and sign the request,
@@ -184,7 +186,12 @@ export class DeliveryWorker {
     }
     const releaseRequest = await this.requests.acquire();
     try {
-      const held = this.inFlight.stopping ? await this.postpone(delivery, now, now, later(now)) : await this.holdForTraffic(delivery, endpoint, now);
+      // An attempt that waited (for the endpoint's slot or a place, behind slow requests) can
+      // outlast the claim's view of the endpoint: its circuit may have opened meanwhile, so the
+      // gate reads it again.
+      const at = new Date();
+      const gated = at.getTime() - now.getTime() > ENDPOINT_VIEW_MS ? ((await this.deliveries.findEndpoint(endpoint.id)) ?? endpoint) : endpoint;
+      const held = this.inFlight.stopping ? await this.postpone(delivery, at, at, later(at)) : await this.holdForTraffic(delivery, gated, at);
       if (held) return { kind: 'held', step: held };
       const startedAt = new Date();
       const trace = this.tracing.startAttempt(

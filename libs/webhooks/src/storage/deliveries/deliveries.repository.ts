@@ -6,6 +6,7 @@ import { RESOLVED_WEBHOOKS_OPTIONS } from '../../webhooks.constants';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import type { WebhookEvent } from '../entities/event.entity';
+import type { WebhookEndpoint } from '../entities/endpoint.entity';
 import { attemptRow, deliveryChanges, held, type AttemptRecord, type AttemptResult, type Claim, type ClaimedDelivery, type ClaimedForAttempt, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
 import { DeliveriesStore, type DuePosition } from './deliveries.store';
 import { groupBy, latestOf } from './grouping';
@@ -40,6 +41,7 @@ export class DeliveriesRepository implements OnModuleDestroy {
   /** Recently read events, and reads in flight (the deliveries of one event ask together). */
   private readonly events = new Map<string, Promise<WebhookEvent | null>>();
   private readonly eventReads = new MicroBatcher((ids: string[]) => this.store.findEvents(ids), HOT_PATH_BATCHING);
+  private readonly endpointReads = new MicroBatcher((ids: string[]) => this.store.findEndpoints(ids), HOT_PATH_BATCHING);
   private readonly claims = new MicroBatcher((requests: Array<{ id: string; now: Date }>) => this.claimBatch(requests), HOT_PATH_BATCHING);
   private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), HOT_PATH_BATCHING);
   private readonly postponements = new MicroBatcher((requests: Postponement[]) => this.postponeBatch(requests), HOT_PATH_BATCHING);
@@ -123,6 +125,11 @@ export class DeliveriesRepository implements OnModuleDestroy {
 
   findById(deliveryId: string): Promise<WebhookDelivery | null> {
     return this.store.findById(deliveryId);
+  }
+
+  /** An endpoint as it is now (concurrent reads share a statement). */
+  findEndpoint(endpointId: string): Promise<WebhookEndpoint | null> {
+    return this.endpointReads.submit(endpointId);
   }
 
   /** The event of a delivery; events never change, so recently used ones are kept. */
