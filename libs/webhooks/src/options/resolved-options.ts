@@ -84,7 +84,7 @@ export function resolveWebhooksOptions(options: WebhooksModuleOptions): Resolved
     concurrency: options.concurrency ?? 16,
     endpointConcurrency: options.endpointConcurrency ?? Math.ceil((options.concurrency ?? 16) / 2),
     pollIntervalMs: options.pollIntervalMs ?? SECOND,
-    queueSettings: { lockDuration: 10 * SECOND, stalledInterval: 5 * SECOND, maxStalledCount: 100, ...options.queueSettings },
+    queueSettings: { lockDuration: 10 * SECOND, stalledInterval: 2 * SECOND, maxStalledCount: 100, ...options.queueSettings },
     leaseMs: options.leaseMs ?? 10 * SECOND,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10 * SECOND,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2 * SECOND,

@@ -54,7 +54,8 @@ export interface WebhooksModuleOptions {
   reconcileGraceMs?: number;
   /**
    * Bull settings of the delivery queue. The library's defaults let a live worker take over
-   * the jobs of a dead one within about 15 s: `lockDuration` 10 000, `stalledInterval` 5 000,
+   * the jobs of a dead one within about 15 s: `lockDuration` 10 000, `stalledInterval` 2 000
+   * (Bull moves a job whose lock has expired at the second check that finds it unrenewed),
    * `maxStalledCount` 100. Backoff strategies are the library's.
    */
   queueSettings?: DeliveryQueueSettings;
