@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../entities/attempt.entity';
 import { WebhookDelivery } from '../entities/delivery.entity';
-import type { StatsWindow } from './delivery-stats.queries';
+import { attemptsStartedIn, durationAtRank, type StatsWindow } from './stats-window';
 import { ratio } from './ratios';
 import { bucketBounds, bucketCase, type TimeBucket } from './time-buckets';
 import { TenantScopedQueries } from './tenant-scoped.queries';
@@ -72,24 +71,12 @@ export class AttemptTimeseriesQueries {
   }
 
   /** Nearest rank within one bucket; the last bucket includes the window's end. */
-  private async durationAtRank(tenantId: string, bucket: StatsWindow, inclusiveEnd: boolean, rank: number): Promise<number | null> {
-    const row = await this.attempts(tenantId, bucket, inclusiveEnd)
-      .select('a.durationMs', 'durationMs')
-      .orderBy('a.durationMs', 'ASC')
-      .offset(rank - 1)
-      .limit(1)
-      .getRawOne<{ durationMs: unknown }>();
-    return row ? Number(row.durationMs) : null;
+  private durationAtRank(tenantId: string, bucket: StatsWindow, inclusiveEnd: boolean, rank: number): Promise<number | null> {
+    return durationAtRank(this.attempts(tenantId, bucket, inclusiveEnd), rank);
   }
 
   /** The tenant's attempts (through their delivery: attempts carry no tenant) started in the window. */
   private attempts(tenantId: string, window: StatsWindow, inclusiveEnd = true): SelectQueryBuilder<WebhookDelivery> {
-    const query = this.scoped
-      .select(WebhookDelivery, 'd', tenantId)
-      .innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id')
-      .andWhere('a.startedAt >= :windowFrom', { windowFrom: window.from })
-      .andWhere(inclusiveEnd ? 'a.startedAt <= :windowTo' : 'a.startedAt < :windowTo', { windowTo: window.to });
-    if (window.endpointId) query.andWhere('d.endpointId = :windowEndpointId', { windowEndpointId: window.endpointId });
-    return query;
+    return attemptsStartedIn(this.scoped, tenantId, window, inclusiveEnd ? 'inclusive' : 'exclusive');
   }
 }

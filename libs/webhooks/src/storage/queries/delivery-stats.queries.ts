@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
 import { EndpointStatus, WebhookEndpoint } from '../entities/endpoint.entity';
 import { ratio, successRates } from './ratios';
+import { attemptsOfDeliveriesCreatedIn, deliveriesCreatedIn, durationAtRank, type StatsWindow } from './stats-window';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
-export interface StatsWindow {
-  from: Date;
-  to: Date;
-  /** Only this endpoint's deliveries. */
-  endpointId?: string;
-}
+export type { StatsWindow } from './stats-window';
 
 export interface DeliveryStats {
   from: Date;
@@ -109,14 +104,7 @@ export class DeliveryStatsQueries {
   /** Nearest-rank percentile of attempt durations, read as the one row at that rank. */
   private async durationPercentile(tenantId: string, window: StatsWindow, percentile: number, count: number): Promise<number | null> {
     if (count === 0) return null;
-    const rank = Math.ceil((percentile / 100) * count);
-    const row = await this.attempts(tenantId, window)
-      .select('a.durationMs', 'durationMs')
-      .orderBy('a.durationMs', 'ASC')
-      .offset(rank - 1)
-      .limit(1)
-      .getRawOne<{ durationMs: unknown }>();
-    return row ? Number(row.durationMs) : null;
+    return durationAtRank(this.attempts(tenantId, window), Math.ceil((percentile / 100) * count));
   }
 
   /** Waiting deliveries of the window that their endpoint holds now (open circuit, paused). */
@@ -131,15 +119,10 @@ export class DeliveryStatsQueries {
   }
 
   private deliveries(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
-    const query = this.scoped
-      .select(WebhookDelivery, 'd', tenantId)
-      .andWhere('d.createdAt >= :windowFrom', { windowFrom: window.from })
-      .andWhere('d.createdAt <= :windowTo', { windowTo: window.to });
-    if (window.endpointId) query.andWhere('d.endpointId = :windowEndpointId', { windowEndpointId: window.endpointId });
-    return query;
+    return deliveriesCreatedIn(this.scoped, tenantId, window);
   }
 
   private attempts(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
-    return this.deliveries(tenantId, window).innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id');
+    return attemptsOfDeliveriesCreatedIn(this.scoped, tenantId, window);
   }
 }

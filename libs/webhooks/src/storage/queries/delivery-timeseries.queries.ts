@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SelectQueryBuilder } from 'typeorm';
-import { WebhookAttempt } from '../entities/attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from '../entities/delivery.entity';
-import type { StatsWindow } from './delivery-stats.queries';
+import { attemptsOfDeliveriesCreatedIn, deliveriesCreatedIn, durationAtRank, type StatsWindow } from './stats-window';
 import { bucketBounds, bucketCase } from './time-buckets';
 import { TenantScopedQueries } from './tenant-scoped.queries';
 
@@ -67,32 +66,15 @@ export class DeliveryTimeseriesQueries {
   }
 
   /** Nearest rank within one bucket; the last bucket includes the window's end. */
-  private async durationAtRank(tenantId: string, bucket: StatsWindow, inclusiveEnd: boolean, rank: number): Promise<number | null> {
-    const query = this.scoped
-      .select(WebhookDelivery, 'd', tenantId)
-      .innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id')
-      .andWhere('d.createdAt >= :bucketFrom', { bucketFrom: bucket.from })
-      .andWhere(inclusiveEnd ? 'd.createdAt <= :bucketTo' : 'd.createdAt < :bucketTo', { bucketTo: bucket.to });
-    if (bucket.endpointId) query.andWhere('d.endpointId = :windowEndpointId', { windowEndpointId: bucket.endpointId });
-    const row = await query
-      .select('a.durationMs', 'durationMs')
-      .orderBy('a.durationMs', 'ASC')
-      .offset(rank - 1)
-      .limit(1)
-      .getRawOne<{ durationMs: unknown }>();
-    return row ? Number(row.durationMs) : null;
+  private durationAtRank(tenantId: string, bucket: StatsWindow, inclusiveEnd: boolean, rank: number): Promise<number | null> {
+    return durationAtRank(attemptsOfDeliveriesCreatedIn(this.scoped, tenantId, bucket, inclusiveEnd ? 'inclusive' : 'exclusive'), rank);
   }
 
   private deliveries(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
-    const query = this.scoped
-      .select(WebhookDelivery, 'd', tenantId)
-      .andWhere('d.createdAt >= :windowFrom', { windowFrom: window.from })
-      .andWhere('d.createdAt <= :windowTo', { windowTo: window.to });
-    if (window.endpointId) query.andWhere('d.endpointId = :windowEndpointId', { windowEndpointId: window.endpointId });
-    return query;
+    return deliveriesCreatedIn(this.scoped, tenantId, window);
   }
 
   private attempts(tenantId: string, window: StatsWindow): SelectQueryBuilder<WebhookDelivery> {
-    return this.deliveries(tenantId, window).innerJoin(WebhookAttempt, 'a', 'a.deliveryId = d.id');
+    return attemptsOfDeliveriesCreatedIn(this.scoped, tenantId, window);
   }
 }
