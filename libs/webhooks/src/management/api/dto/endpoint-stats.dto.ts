@@ -1,11 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { DeliveryCountsDto, MAX_STATS_HOURS } from './stats.dto';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsUUID } from 'class-validator';
+import { DeliveryCountsDto, StatsQueryDto } from './stats.dto';
 
 export const MAX_ENDPOINTS_PER_STATS_REQUEST = 100;
 
-export class EndpointStatsQueryDto {
+/** The window of `StatsQueryDto` (`hours`), for a page of endpoints. */
+export class EndpointStatsQueryDto extends StatsQueryDto {
   @ApiProperty({ description: `Comma-separated endpoint ids, 1 to ${MAX_ENDPOINTS_PER_STATS_REQUEST} (a page of the list).`, example: '3f0c…,9d2e…' })
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean) : value))
   @IsArray()
@@ -13,14 +14,6 @@ export class EndpointStatsQueryDto {
   @ArrayMaxSize(MAX_ENDPOINTS_PER_STATS_REQUEST)
   @IsUUID('all', { each: true, message: 'endpointIds must be comma-separated UUIDs' })
   endpointIds: string[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_STATS_HOURS, default: 24, description: 'Window of the counts: deliveries created in the last N hours.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_STATS_HOURS)
-  hours?: number;
 }
 
 export class EndpointRowStatsDto {
