@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ChaosRig, pause, type ChaosFigures } from './support/chaos-rig';
-import { waitFor } from './support/wait-for';
 
 // Faults injected under load into a deployment of the test's own (its own PostgreSQL and Redis,
 // an API process, worker processes, a receiver keeping a ledger): nothing an API answered 200
@@ -90,56 +89,27 @@ describe('chaos: faults under load (own PostgreSQL, and Redis)', () => {
   it('a worker killed (SIGKILL) mid-attempt: another takes its deliveries over within 20 s, duplicates within its in-flight count', async () => {
     rig = await ChaosRig.start({ holdMs: 500 });
     await rig.startApi();
-    const doomed = await rig.startWorker('worker-a', { concurrency: CONCURRENCY });
-    await rig.startWorker('worker-b', { concurrency: CONCURRENCY });
-    let killedAt = 0;
-    let inFlightAtKill: number[] = [];
-    const ended = await rig.load(RATE, 8_000, async () => {
-      await pause(3_000);
-      inFlightAtKill = [...(rig!.ledger.inFlight.get('worker-a') ?? [])];
-      killedAt = Date.now();
-      await doomed.kill('SIGKILL');
-    });
-    const figures = await rig.settle(ended);
-    // What worker-a was sending when it died arrives again from worker-b, once Bull hands its
-    // jobs over and their leases have run out: wait for that, then time it.
-    const takenOverAt = (n: number) => (rig!.ledger.arrivals.get(n) ?? []).find((arrival) => arrival.by === 'worker-b' && arrival.at >= killedAt)?.at;
-    await waitFor(() => inFlightAtKill.every((n) => takenOverAt(n) !== undefined), { timeoutMs: 30_000, what: 'worker-b to send again what worker-a was sending' }).catch(() => undefined);
-    const takeoverMs = Math.max(0, ...inFlightAtKill.map((n) => (takenOverAt(n) ?? Infinity) - killedAt));
-    report('worker sigkill', { ...figures, duplicates: rig.ledger.duplicates, inFlightAtKill: inFlightAtKill.length, takeoverMs } as ChaosFigures);
+    // Bull hands the dead worker's jobs over, and their leases run out.
+    const figures = await rig.killOneOfTwoWorkers(CONCURRENCY, RATE);
+    report('worker sigkill', figures);
     expect(figures.lost).toBe(0);
-    expect(inFlightAtKill.length).toBeGreaterThan(0);
-    expect(takeoverMs).toBeLessThanOrEqual(20_000);
-    expect(rig.ledger.duplicates).toBeLessThanOrEqual(CONCURRENCY);
+    expect(figures.inFlightAtKill).toBeGreaterThan(0);
+    expect(figures.takeoverMs).toBeLessThanOrEqual(20_000);
+    expect(figures.duplicates).toBeLessThanOrEqual(CONCURRENCY);
   }, 3 * MINUTE);
 
   it('Redis-free on PostgreSQL, two embedded workers, one killed (SIGKILL) mid-load: nothing lost, never attempted by both at once', async () => {
     rig = await ChaosRig.start({ holdMs: 300, withoutRedis: true });
     await rig.startApi();
-    const doomed = await rig.startWorker('worker-a', { concurrency: CONCURRENCY });
-    await rig.startWorker('worker-b', { concurrency: CONCURRENCY });
-    let killedAt = 0;
-    let inFlightAtKill: number[] = [];
-    const ended = await rig.load(RATE, 8_000, async () => {
-      await pause(3_000);
-      inFlightAtKill = [...(rig!.ledger.inFlight.get('worker-a') ?? [])];
-      killedAt = Date.now();
-      await doomed.kill('SIGKILL');
-    });
-    const figures = await rig.settle(ended);
-    // What worker-a was sending when it died is still `delivering` under its lease: worker-b
-    // takes it once the lease has run out, and sends it again.
-    const takenOverAt = (n: number) => (rig!.ledger.arrivals.get(n) ?? []).find((arrival) => arrival.by === 'worker-b' && arrival.at >= killedAt)?.at;
-    await waitFor(() => inFlightAtKill.every((n) => takenOverAt(n) !== undefined), { timeoutMs: 30_000, what: 'worker-b to send again what worker-a was sending' }).catch(() => undefined);
-    const takeoverMs = Math.max(0, ...inFlightAtKill.map((n) => (takenOverAt(n) ?? Infinity) - killedAt));
-    const servedByBoth = (['worker-a', 'worker-b'] as const).every((by) => [...rig!.ledger.arrivals.values()].some((list) => list.some((arrival) => arrival.by === by && arrival.at < killedAt)));
-    report('embedded postgres worker sigkill', { ...figures, duplicates: rig.ledger.duplicates, inFlightAtKill: inFlightAtKill.length, takeoverMs, overlaps: rig.ledger.overlaps } as ChaosFigures);
+    // The dead worker's deliveries stay `delivering` under its lease; the other takes them once it has run out.
+    const { servedByBoth, ...figures } = await rig.killOneOfTwoWorkers(CONCURRENCY, RATE);
+    report('embedded postgres worker sigkill', { ...figures, overlaps: rig.ledger.overlaps } as ChaosFigures);
     expect(figures.lost).toBe(0);
     expect(servedByBoth).toBe(true);
-    expect(inFlightAtKill.length).toBeGreaterThan(0);
+    expect(figures.inFlightAtKill).toBeGreaterThan(0);
     expect(rig.ledger.overlaps).toBe(0);
-    expect(takeoverMs).toBeLessThanOrEqual(20_000);
-    expect(rig.ledger.duplicates).toBeLessThanOrEqual(CONCURRENCY);
+    expect(figures.takeoverMs).toBeLessThanOrEqual(20_000);
+    expect(figures.duplicates).toBeLessThanOrEqual(CONCURRENCY);
   }, 3 * MINUTE);
 
   it('a worker stopped (SIGTERM) mid-load: it finishes what it is sending, hands back what it has not sent, nothing is attempted twice', async () => {

@@ -138,6 +138,30 @@ export class ChaosRig {
     return faultsEndedAt;
   }
 
+  /**
+   * Two workers under load, `worker-a` killed (SIGKILL) mid-load: what it was sending then is
+   * still held under its claim, and arrives again from `worker-b` once that is handed over.
+   * Waits for those re-sends (up to 30 s), then returns the figures and the takeover time.
+   */
+  async killOneOfTwoWorkers(concurrency: number, perSecond: number): Promise<ChaosFigures & { inFlightAtKill: number; takeoverMs: number; servedByBoth: boolean }> {
+    const doomed = await this.startWorker('worker-a', { concurrency });
+    await this.startWorker('worker-b', { concurrency });
+    let killedAt = 0;
+    let inFlightAtKill: number[] = [];
+    const ended = await this.load(perSecond, 8_000, async () => {
+      await pause(3_000);
+      inFlightAtKill = [...(this.ledger.inFlight.get('worker-a') ?? [])];
+      killedAt = Date.now();
+      await doomed.kill('SIGKILL');
+    });
+    const figures = await this.settle(ended);
+    const takenOverAt = (n: number) => (this.ledger.arrivals.get(n) ?? []).find((arrival) => arrival.by === 'worker-b' && arrival.at >= killedAt)?.at;
+    await waitFor(() => inFlightAtKill.every((n) => takenOverAt(n) !== undefined), { timeoutMs: 30_000, what: 'worker-b to send again what worker-a was sending' }).catch(() => undefined);
+    const takeoverMs = Math.max(0, ...inFlightAtKill.map((n) => (takenOverAt(n) ?? Infinity) - killedAt));
+    const servedByBoth = ['worker-a', 'worker-b'].every((by) => [...this.ledger.arrivals.values()].some((list) => list.some((arrival) => arrival.by === by && arrival.at < killedAt)));
+    return { ...figures, duplicates: this.ledger.duplicates, inFlightAtKill: inFlightAtKill.length, takeoverMs, servedByBoth };
+  }
+
   /** Waits until every accepted order has arrived; returns the figures. */
   async settle(faultsEndedAt: number, timeoutMs = 90_000): Promise<ChaosFigures> {
     await waitFor(() => this.ledger.missing(this.accepted).length === 0, { timeoutMs, what: 'every accepted order to arrive' }).catch(() => undefined);
