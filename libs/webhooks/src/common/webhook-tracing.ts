@@ -91,17 +91,12 @@ export class WebhookTracing implements OnModuleInit {
     if (attempt.attempt === 1) {
       tracer.startSpan(`wait ${attempt.eventType}`, { kind: otel.SpanKind.CONSUMER, startTime: attempt.publishedAt, attributes }, parent).end(now);
     }
-    // Host and port only: an endpoint URL's path or query can be a secret.
-    const url = new URL(attempt.url);
-    const span = tracer.startSpan(
-      `deliver ${attempt.eventType}`,
-      {
-        kind: otel.SpanKind.CLIENT,
-        startTime: now,
-        attributes: { ...attributes, 'http.request.method': 'POST', 'url.scheme': url.protocol.slice(0, -1), 'server.address': url.hostname, 'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80) },
-      },
-      parent,
-    );
+    const span = tracer.startSpan(`deliver ${attempt.eventType}`, { kind: otel.SpanKind.CLIENT, startTime: now, attributes: { ...attributes, 'http.request.method': 'POST' } }, parent);
+    if (span.isRecording()) {
+      // Host and port only: an endpoint URL's path or query can be a secret.
+      const url = new URL(attempt.url);
+      span.setAttributes({ 'url.scheme': url.protocol.slice(0, -1), 'server.address': url.hostname, 'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80) });
+    }
     const active = otel.trace.setSpan(parent, span);
     const headers = traceHeaders(stored(otel, span.spanContext()) ?? attempt.traceContext);
     return {
