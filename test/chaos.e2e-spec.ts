@@ -120,7 +120,7 @@ describe('chaos: faults under load (own PostgreSQL, and Redis)', () => {
     let inFlightAtStop = 0;
     const ended = await rig.load(RATE, 8_000, async () => {
       await pause(3_000);
-      inFlightAtStop = rig!.ledger.inFlight.get('worker-a')?.size ?? 0;
+      inFlightAtStop = (await rig!.whileSending('worker-a')).length;
       await stopping.kill('SIGTERM');
     });
     const figures = await rig.settle(ended);

@@ -150,7 +150,7 @@ export class ChaosRig {
     let inFlightAtKill: number[] = [];
     const ended = await this.load(perSecond, 8_000, async () => {
       await pause(3_000);
-      inFlightAtKill = [...(this.ledger.inFlight.get('worker-a') ?? [])];
+      inFlightAtKill = await this.whileSending('worker-a');
       killedAt = Date.now();
       await doomed.kill('SIGKILL');
     });
@@ -160,6 +160,15 @@ export class ChaosRig {
     const takeoverMs = Math.max(0, ...inFlightAtKill.map((n) => (takenOverAt(n) ?? Infinity) - killedAt));
     const servedByBoth = ['worker-a', 'worker-b'].every((by) => [...this.ledger.arrivals.values()].some((list) => list.some((arrival) => arrival.by === by && arrival.at < killedAt)));
     return { ...figures, duplicates: this.ledger.duplicates, inFlightAtKill: inFlightAtKill.length, takeoverMs, servedByBoth };
+  }
+
+  /**
+   * Waits until `sender` has a request held at the receiver (a fault timed at a fixed moment may
+   * find it between two claims, with nothing to take over), and returns what it is sending then.
+   */
+  async whileSending(sender: string): Promise<number[]> {
+    await waitFor(() => (this.ledger.inFlight.get(sender)?.size ?? 0) > 0, { timeoutMs: 4_000, what: `${sender} to be sending` });
+    return [...this.ledger.inFlight.get(sender)!];
   }
 
   /** Waits until every accepted order has arrived; returns the figures. */
