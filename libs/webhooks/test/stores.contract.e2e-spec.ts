@@ -118,6 +118,26 @@ describe.each(BACKEND_ROWS)('stores on %s', (_label, backendFactory) => {
       expect((await row(id)).nextAttemptAt).toEqual(at(25 * SECOND));
     });
 
+    // PostgreSQL renews a batch in one statement: it skips what another statement has locked.
+    (backendFactory.label.startsWith('PostgreSQL') ? it : it.skip)('renews without waiting for a lease another statement has locked, and does not call it lost', async () => {
+      const [busy, free] = [await delivery(), await delivery()];
+      const claims = await stores.deliveries.claim([busy, free], at(0), lease(10 * SECOND));
+      const held = claims.map((claim) => ({ id: claim.id, leaseToken: claim.leaseToken }));
+      const locker = dataSource.createQueryRunner();
+      await locker.startTransaction();
+      try {
+        await locker.query(`SELECT 1 FROM "webhook_deliveries" WHERE "id" = $1 FOR UPDATE`, [busy]);
+        expect(await stores.deliveries.renewLeases(held, at(25 * SECOND))).toEqual([]);
+      } finally {
+        await locker.rollbackTransaction();
+        await locker.release();
+      }
+      expect((await row(free)).nextAttemptAt).toEqual(at(25 * SECOND));
+      expect((await row(busy)).nextAttemptAt).toEqual(at(10 * SECOND));
+      expect(await stores.deliveries.renewLeases(held, at(30 * SECOND))).toEqual([]);
+      expect((await row(busy)).nextAttemptAt).toEqual(at(30 * SECOND));
+    });
+
     it('postpones behind an open circuit only while it is open', async () => {
       const [open, closed] = [await delivery(), await delivery()];
       const claims = await stores.deliveries.claim([open, closed], at(0), lease(10 * SECOND));

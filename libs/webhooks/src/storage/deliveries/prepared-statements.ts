@@ -7,6 +7,17 @@ interface PgPool {
 
 /** Distinct statement texts given a name at most; past it they run unnamed (parsed each time). */
 const MAX_NAMED = 64;
+/**
+ * Runs of a statement text in this process before it is given a name. PostgreSQL plans a named
+ * statement for all parameters alike from its sixth run on a connection, and keeps that plan
+ * until the table's statistics change. Made while the tables are new and small, that plan is a
+ * sequential scan (cheaper than the primary key below a few thousand rows), and it stays while
+ * they grow, up to autovacuum's first analyze: on a fresh database, claims and records read
+ * thousands of rows each for the first minute. Each of these runs writes at least one delivery,
+ * so past this many the tables hold what the plans should see; until then each run is planned
+ * for its own parameters and the table's size at that moment.
+ */
+const RUNS_BEFORE_NAMED = 5_000;
 
 /**
  * PostgreSQL's hot-path statements as named prepared statements, run on the DataSource's pool
@@ -16,6 +27,7 @@ const MAX_NAMED = 64;
  */
 export class PreparedStatements {
   private readonly names = new Map<string, string>();
+  private readonly runs = new Map<string, number>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -33,6 +45,12 @@ export class PreparedStatements {
   private nameOf(text: string): string | undefined {
     const known = this.names.get(text);
     if (known || this.names.size >= MAX_NAMED) return known;
+    const runs = (this.runs.get(text) ?? 0) + 1;
+    if (runs <= RUNS_BEFORE_NAMED) {
+      this.runs.set(text, runs);
+      return undefined;
+    }
+    this.runs.delete(text);
     const name = `webhooks_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     this.names.set(text, name);
     return name;
