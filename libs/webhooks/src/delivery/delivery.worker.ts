@@ -11,6 +11,7 @@ import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
+import { EndpointViews } from './endpoint-views';
 import { RequestGate } from './request-gate';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookTracing, type AttemptTrace } from '../common/webhook-tracing';
@@ -39,6 +40,7 @@ export class DeliveryWorker {
   private readonly slots = new EndpointSlots();
   private readonly inFlight = new AttemptsInFlight();
   private readonly requests: RequestGate;
+  private readonly endpointViews: EndpointViews;
 
   constructor(
     @Inject(RESOLVED_WEBHOOKS_OPTIONS) private readonly options: ResolvedWebhooksOptions,
@@ -50,6 +52,7 @@ export class DeliveryWorker {
     private readonly tracing: WebhookTracing,
   ) {
     this.requests = new RequestGate(options.concurrency);
+    this.endpointViews = new EndpointViews((endpointId) => this.deliveries.findEndpoint(endpointId), ENDPOINT_VIEW_MS);
   }
 
   attempt(deliveryId: string): Promise<DeliveryStep> {
@@ -188,9 +191,9 @@ export class DeliveryWorker {
     try {
       // An attempt that waited (for the endpoint's slot or a place, behind slow requests) can
       // outlast the claim's view of the endpoint: its circuit may have opened meanwhile, so the
-      // gate reads it again.
+      // gate takes a view at most ENDPOINT_VIEW_MS old.
+      const gated = await this.endpointViews.fresh(endpoint, now.getTime());
       const at = new Date();
-      const gated = at.getTime() - now.getTime() > ENDPOINT_VIEW_MS ? ((await this.deliveries.findEndpoint(endpoint.id)) ?? endpoint) : endpoint;
       const held = this.inFlight.stopping ? await this.postpone(delivery, at, at, later(at)) : await this.holdForTraffic(delivery, gated, at);
       if (held) return { kind: 'held', step: held };
       const startedAt = new Date();
