@@ -9,7 +9,7 @@ import { DeliveriesRepository } from '../storage/deliveries/deliveries.repositor
 import type { AttemptResult, Claim, ClaimedDelivery } from '../storage/deliveries/delivery-records';
 import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { RateLimiter } from './rate-limit/rate-limiter';
-import { EndpointSlots } from './rate-limit/endpoint-slots';
+import { EndpointSlots, type SlotOutcome } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
 import { EndpointViews } from './endpoint-views';
 import { RequestGate } from './request-gate';
@@ -188,6 +188,7 @@ export class DeliveryWorker {
       return { kind: 'held', step: await this.postpone(delivery, slot.until, now, later(slot.until, 'endpoint-busy')) };
     }
     const releaseRequest = await this.requests.acquire();
+    let outcome: SlotOutcome | undefined;
     try {
       // An attempt that waited (for the endpoint's slot or a place, behind slow requests) can
       // outlast the claim's view of the endpoint: its circuit may have opened meanwhile, so the
@@ -206,10 +207,11 @@ export class DeliveryWorker {
         startedAt,
       );
       const result = await trace.run(() => this.http.post({ url: endpoint.url, body: request.body, headers: request.headers, timeoutMs }));
+      outcome = { timedOut: result.failure === 'timeout' };
       return { kind: 'sent', request, result, trace };
     } finally {
       releaseRequest();
-      slot.release();
+      slot.release(outcome);
     }
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { EndpointSlots, SLOW_REQUEST_MS, type SlotAnswer } from './endpoint-slots';
+import { EndpointSlots, FIRST_CAP, SLOW_REQUEST_MS, type SlotAnswer } from './endpoint-slots';
 
 const TIMEOUT_MS = 5_000;
 
@@ -63,5 +63,54 @@ describe('EndpointSlots', () => {
     await go('a');
     await go('a');
     expect(slots.inFlight('a')).toBe(2);
+  });
+
+  describe('the cap grows with answers and shrinks with timeouts', () => {
+    const LIMIT = 8;
+    const take = (endpointId: string) => slots.take(endpointId, LIMIT, TIMEOUT_MS);
+    const taken = async (endpointId: string) => {
+      const answer = await take(endpointId);
+      if (answer.kind !== 'go') throw new Error(`expected a slot, got ${answer.kind}`);
+      return answer.release;
+    };
+
+    it('an endpoint without an answer yet gets FIRST_CAP requests; each answer doubles it, up to the limit', async () => {
+      const first = await taken('a');
+      await taken('a');
+      expect(slots.inFlight('a')).toBe(FIRST_CAP);
+      const waiting: SlotAnswer[] = [];
+      for (let i = 0; i < 3; i++) void take('a').then((answer) => waiting.push(answer));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(waiting).toHaveLength(0);
+
+      first({ timedOut: false });
+      await jest.advanceTimersByTimeAsync(0);
+      // Cap 4 with one request still out: the three waiting fit.
+      expect(slots.capOf('a')).toBe(4);
+      expect(waiting.map((answer) => answer.kind)).toEqual(['go', 'go', 'go']);
+      expect(slots.inFlight('a')).toBe(4);
+
+      for (const answer of waiting) if (answer.kind === 'go') answer.release({ timedOut: false });
+      expect(slots.capOf('a')).toBe(LIMIT);
+    });
+
+    it('each timeout halves the cap, down to one, and the endpoint is remembered while idle', async () => {
+      const releases = [await taken('a'), await taken('a')];
+      for (const release of releases) release({ timedOut: true });
+      expect(slots.inFlight('a')).toBe(0);
+      expect(slots.capOf('a')).toBe(1);
+
+      // Its last request timed out: at the cap, the next delivery waits for this request's timeout, not in the process.
+      const startedAt = Date.now();
+      await taken('a');
+      await expect(take('a')).resolves.toEqual({ kind: 'wait', until: new Date(startedAt + TIMEOUT_MS) });
+    });
+
+    it('an attempt that sent nothing leaves the cap as it was', async () => {
+      const release = await taken('a');
+      await taken('a');
+      release();
+      expect(slots.capOf('a')).toBe(FIRST_CAP);
+    });
   });
 });

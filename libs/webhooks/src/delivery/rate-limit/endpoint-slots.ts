@@ -1,5 +1,10 @@
-/** Whether an attempt may start now; `release` must be called once it has ended. */
-export type SlotAnswer = { kind: 'go'; release: () => void } | { kind: 'wait'; until: Date };
+/** How a request ended, for the endpoint's cap: `timedOut` when no answer came within its timeout. */
+export interface SlotOutcome {
+  timedOut: boolean;
+}
+
+/** Whether an attempt may start now; `release` must be called once it has ended, with its request's outcome if it sent one. */
+export type SlotAnswer = { kind: 'go'; release: (outcome?: SlotOutcome) => void } | { kind: 'wait'; until: Date };
 
 /**
  * A request in flight longer than this marks its endpoint as slow: further deliveries to it
@@ -7,19 +12,38 @@ export type SlotAnswer = { kind: 'go'; release: () => void } | { kind: 'wait'; u
  */
 export const SLOW_REQUEST_MS = 1_000;
 
+/**
+ * Attempts in flight to an endpoint this process has no answer from yet. Each answer doubles
+ * its cap, up to the limit; each request that times out halves it (down to one).
+ */
+export const FIRST_CAP = 2;
+
 interface EndpointState {
   /** Start times of the attempts in flight. */
   inFlight: Set<{ startedAt: number }>;
   waiters: Array<() => void>;
+  /** Attempts in flight allowed now, up to `limit`. */
+  cap: number;
+  limit: number;
+  /** Whether its last request ended without an answer: a slot will not free within milliseconds. */
+  lastTimedOut: boolean;
 }
 
 /**
  * Caps the attempts in flight to one endpoint in this process, so that an endpoint that
  * answers slowly or never cannot take every worker slot while healthy endpoints wait.
  *
+ * The cap starts at `FIRST_CAP` and grows with the endpoint's answers (a fast endpoint reaches
+ * the limit within a few milliseconds): an endpoint that never answers holds two requests for
+ * its timeout rather than the limit, and one past its first timeouts. (At the limit from the
+ * first request, a silent endpoint took half of `concurrency` for the whole timeout, and the
+ * healthy endpoints' rate fell by a quarter.) An endpoint below the limit is remembered while
+ * idle; one at the limit is forgotten and starts again at `FIRST_CAP`.
+ *
  * At the cap, a delivery to a fast endpoint waits here for a slot (it frees within
- * milliseconds); to a slow endpoint (its oldest request has been out for `SLOW_REQUEST_MS`)
- * it gets `wait` until that request times out, and its worker slot goes to other work.
+ * milliseconds); to a slow endpoint (its oldest request has been out for `SLOW_REQUEST_MS`,
+ * or its last one timed out) it gets `wait` until that request times out, and its worker
+ * slot goes to other work.
  */
 export class EndpointSlots {
   private readonly endpoints = new Map<string, EndpointState>();
@@ -29,11 +53,11 @@ export class EndpointSlots {
   async take(endpointId: string, limit: number, requestTimeoutMs: number): Promise<SlotAnswer> {
     for (;;) {
       // Looked up on every turn: an idle endpoint's state is dropped while this one waits.
-      const state = this.stateOf(endpointId);
-      if (state.inFlight.size < limit) return { kind: 'go', release: this.occupy(endpointId, state) };
+      const state = this.stateOf(endpointId, limit);
+      if (state.inFlight.size < Math.min(state.cap, limit)) return { kind: 'go', release: this.occupy(endpointId, state) };
       const oldest = Math.min(...[...state.inFlight].map((slot) => slot.startedAt));
       const slowFrom = oldest + SLOW_REQUEST_MS;
-      if (this.now() >= slowFrom) return { kind: 'wait', until: new Date(oldest + requestTimeoutMs) };
+      if (state.lastTimedOut || this.now() >= slowFrom) return { kind: 'wait', until: new Date(oldest + requestTimeoutMs) };
       await this.released(state, slowFrom - this.now());
     }
   }
@@ -43,22 +67,32 @@ export class EndpointSlots {
     return this.endpoints.get(endpointId)?.inFlight.size ?? 0;
   }
 
-  private stateOf(endpointId: string): EndpointState {
+  /** The endpoint's cap now (tests read it). */
+  capOf(endpointId: string): number | undefined {
+    return this.endpoints.get(endpointId)?.cap;
+  }
+
+  private stateOf(endpointId: string, limit: number): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [] }));
+    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [], cap: Math.min(FIRST_CAP, limit), limit, lastTimedOut: false }));
+    state.limit = limit;
     return state;
   }
 
-  private occupy(endpointId: string, state: EndpointState): () => void {
+  private occupy(endpointId: string, state: EndpointState): (outcome?: SlotOutcome) => void {
     const slot = { startedAt: this.now() };
     state.inFlight.add(slot);
     let released = false;
-    return () => {
+    return (outcome?: SlotOutcome) => {
       if (released) return;
       released = true;
       state.inFlight.delete(slot);
-      state.waiters.shift()?.();
-      if (state.inFlight.size === 0 && state.waiters.length === 0) this.endpoints.delete(endpointId);
+      if (outcome) {
+        state.cap = outcome.timedOut ? Math.max(1, Math.floor(state.cap / 2)) : Math.min(state.limit, state.cap * 2);
+        state.lastTimedOut = outcome.timedOut;
+      }
+      for (let free = state.cap - state.inFlight.size; free > 0 && state.waiters.length > 0; free--) state.waiters.shift()!();
+      if (state.inFlight.size === 0 && state.waiters.length === 0 && state.cap >= state.limit) this.endpoints.delete(endpointId);
     };
   }
 
