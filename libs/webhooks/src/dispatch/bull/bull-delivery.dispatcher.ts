@@ -14,7 +14,8 @@ export const DELIVER_BATCH_JOB = 'deliver-batch';
 export type DeliverJobData = { deliveryId: string } | { deliveryIds: string[] };
 
 // NOTE: a delivery's own job lives as long as the delivery: each retry delays the same job, so
-// the job id stays the delivery id and adding it again (reconciler, manual retry) is harmless.
+// the job id stays the delivery id and adding it again (reconciler, manual retry) is harmless;
+// while that job runs, `requeue` adds a follow-up job instead, which hands back to it.
 // The deliveries of one publish start in one batch job instead (one Bull job, one claim
 // statement for all of them); whichever of them is due again afterwards gets its own job.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
@@ -75,9 +76,13 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
   }
 
   private async handle(job: Job<{ deliveryId: string }>): Promise<void> {
-    const step = await this.worker.attempt(job.data.deliveryId);
+    const { deliveryId } = job.data;
+    const step = await this.worker.attempt(deliveryId);
     if (step.released.length > 0) await this.requeue(step.released);
-    if (step.kind === 'later') throw new AttemptLaterSignal(step.at);
+    if (step.kind !== 'later') return;
+    // A follow-up job (see `requeue`) hands what comes next back to the delivery's own job.
+    if (String(job.id) !== deliveryId) await this.requeue([{ id: deliveryId, runAt: step.at }]);
+    else throw new AttemptLaterSignal(step.at);
   }
 
   /**
@@ -112,7 +117,9 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * Adds the jobs Bull does not have, and moves jobs that wait longer than the database says
    * to `now`. One round trip per chunk finds out which: most requeued deliveries (a
    * reconciler pass over a backlog) are already queued, and re-adding or loading each job
-   * would cost the backlog dearly.
+   * would cost the backlog dearly. A delivery whose job is being run may be past its attempt
+   * (a manual retry right after it failed): adding that job again would be a no-op, and the
+   * delivery would wait for the reconciler, so it gets a follow-up job of another id.
    */
   override async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
     let moved = 0;
@@ -122,6 +129,8 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
       const missing = chunk.filter((_, j) => known[j] === 'missing');
       await this.forget(missing);
       await this.addJobs(missing);
+      const running = chunk.filter((_, j) => known[j] === 'active');
+      await this.addJobs(running, `:again-${Date.now()}`);
       const now = Date.now();
       const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
       await Promise.all(
@@ -130,7 +139,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
           await job?.promote().catch(() => undefined); // it may have started meanwhile
         }),
       );
-      moved += missing.length + late.length;
+      moved += missing.length + running.length + late.length;
     }
     return moved;
   }
@@ -160,15 +169,15 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     await this.queue.addBulk(batches);
   }
 
-  /** A job of its own for each delivery, job id = delivery id. */
-  private async addJobs(deliveries: readonly DueDelivery[]): Promise<void> {
+  /** A job of its own for each delivery, job id = delivery id (a follow-up's: with `idSuffix`). */
+  private async addJobs(deliveries: readonly DueDelivery[], idSuffix = ''): Promise<void> {
     if (deliveries.length === 0) return;
     const now = Date.now();
     await this.queue.addBulk(
       deliveries.map((delivery) => ({
         name: DELIVER_JOB,
         data: { deliveryId: delivery.id },
-        opts: { ...JOB_OPTIONS, jobId: delivery.id, delay: Math.max(0, delivery.runAt.getTime() - now) },
+        opts: { ...JOB_OPTIONS, jobId: `${delivery.id}${idSuffix}`, delay: Math.max(0, delivery.runAt.getTime() - now) },
       })),
     );
   }

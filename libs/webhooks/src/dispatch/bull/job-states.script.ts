@@ -1,12 +1,13 @@
 /** Where a delivery's job stands in Bull, as `JOB_STATES_SCRIPT` tells. */
-export type JobState = 'missing' | 'delayed' | 'queued';
+export type JobState = 'missing' | 'delayed' | 'queued' | 'active';
 
 // Where each job of a chunk stands, in one round trip. A job is missing when Redis has no hash
 // for it, or a hash without its data: a worker that was mid-attempt when Redis restarted empty
 // writes its bookkeeping (processedOn, attemptsMade, ...) into a fresh, bare hash that belongs
 // to no list, and nothing would ever run it. A job never taken (no processedOn) waits in a list
-// by construction; one taken before that is neither delayed nor active is looked for in the
-// waiting lists (LPOS, Redis 6.0.6+; older servers: assumed queued).
+// by construction; one taken before that is looked for in the active list (being run: it may be
+// past its attempt, finishing) and the waiting lists (LPOS, Redis 6.0.6+; older servers:
+// assumed queued).
 export const JOB_STATES_SCRIPT = `
 local prefix = ARGV[1]
 local states = {}
@@ -23,7 +24,7 @@ for i = 2, #ARGV do
       for _, list in ipairs({ 'active', 'wait', 'paused' }) do
         local ok, position = pcall(redis.call, 'LPOS', prefix .. list, id)
         if not ok or position then
-          state = 'queued'
+          state = (ok and list == 'active') and 'active' or 'queued'
           break
         end
       end
