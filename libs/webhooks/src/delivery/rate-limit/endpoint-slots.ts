@@ -12,17 +12,12 @@ export type SlotAnswer = { kind: 'go'; release: (outcome?: SlotOutcome) => void 
  */
 export const SLOW_REQUEST_MS = 1_000;
 
-/**
- * Attempts in flight to an endpoint this process has no answer from yet. Each answer doubles
- * its cap, up to the limit; each request that times out halves it (down to one).
- */
-export const FIRST_CAP = 2;
 
 interface EndpointState {
   /** Start times of the attempts in flight. */
   inFlight: Set<{ startedAt: number }>;
   waiters: Array<() => void>;
-  /** Attempts in flight allowed now, up to `limit`. */
+  /** Attempts in flight allowed now, up to `limit`: halved by each request that times out, doubled by each answer. */
   cap: number;
   limit: number;
   /** Whether its last request ended without an answer: a slot will not free within milliseconds. */
@@ -33,12 +28,10 @@ interface EndpointState {
  * Caps the attempts in flight to one endpoint in this process, so that an endpoint that
  * answers slowly or never cannot take every worker slot while healthy endpoints wait.
  *
- * The cap starts at `FIRST_CAP` and grows with the endpoint's answers (a fast endpoint reaches
- * the limit within a few milliseconds): an endpoint that never answers holds two requests for
- * its timeout rather than the limit, and one past its first timeouts. (At the limit from the
- * first request, a silent endpoint took half of `concurrency` for the whole timeout, and the
- * healthy endpoints' rate fell by a quarter.) An endpoint below the limit is remembered while
- * idle; one at the limit is forgotten and starts again at `FIRST_CAP`.
+ * Each request that times out halves the endpoint's cap (down to one), each answer doubles it
+ * back up to the limit: past its first timeouts, an endpoint that never answers holds one
+ * request, not the limit, for each timeout. An endpoint below the limit is remembered while
+ * idle; one at the limit is forgotten.
  *
  * At the cap, a delivery to a fast endpoint waits here for a slot (it frees within
  * milliseconds); to a slow endpoint (its oldest request has been out for `SLOW_REQUEST_MS`,
@@ -57,7 +50,10 @@ export class EndpointSlots {
       if (state.inFlight.size < Math.min(state.cap, limit)) return { kind: 'go', release: this.occupy(endpointId, state) };
       const oldest = Math.min(...[...state.inFlight].map((slot) => slot.startedAt));
       const slowFrom = oldest + SLOW_REQUEST_MS;
-      if (state.lastTimedOut || this.now() >= slowFrom) return { kind: 'wait', until: new Date(oldest + requestTimeoutMs) };
+      // Until the oldest request times out; if it is past that and still out (a busy event
+      // loop has not handled its timeout yet), a little later: never in the past, which would
+      // make the delivery due again at once, over and over.
+      if (state.lastTimedOut || this.now() >= slowFrom) return { kind: 'wait', until: new Date(Math.max(oldest + requestTimeoutMs, this.now() + SLOW_REQUEST_MS)) };
       await this.released(state, slowFrom - this.now());
     }
   }
@@ -74,7 +70,7 @@ export class EndpointSlots {
 
   private stateOf(endpointId: string, limit: number): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [], cap: Math.min(FIRST_CAP, limit), limit, lastTimedOut: false }));
+    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [], cap: limit, limit, lastTimedOut: false }));
     state.limit = limit;
     return state;
   }

@@ -15,7 +15,7 @@ export enum DeliveryStatus {
 
 /** One event bound for one endpoint, with its status and schedule. */
 @Entity('webhook_deliveries')
-// Partial where the database has partial indexes (see WebhooksPartialDeliveryIndexes1764900000000).
+// Partial on PostgreSQL (see WebhooksPartialDeliveryIndexes1764900000000); a full index elsewhere.
 @Index('IDX_webhook_deliveries_due', ['status', 'nextAttemptAt'], { where: `"status" IN ('pending', 'retrying', 'delivering')` })
 @Index('IDX_webhook_deliveries_endpoint_created', ['endpointId', 'createdAt'])
 @Index('IDX_webhook_deliveries_tenant_created', ['tenantId', 'createdAt'])

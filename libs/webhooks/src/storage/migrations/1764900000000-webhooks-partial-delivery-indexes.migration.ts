@@ -9,20 +9,22 @@ export const COMPLETED_INDEX_WHERE = `"completedAt" IS NOT NULL`;
  * The due index (`status, nextAttemptAt`) holds only the deliveries that wait, and the
  * completion index (`status, completedAt`) only the finished ones: a delivery's insert and
  * claim no longer write into the completion index, nor its last attempt into the due index.
- * Every read they served names their rows (due statuses, a `completedAt` bound). MySQL and
- * MariaDB have no partial indexes: theirs stay as they are.
+ * Every read they served names their rows (due statuses, a `completedAt` bound). PostgreSQL
+ * only: MySQL and MariaDB have no partial indexes, and SQLite uses one only for a statement
+ * whose WHERE proves the index's own, which a bound parameter never does (`status IN (?, ?, ?)`
+ * scanned the whole table and sorted it, at every poll of the embedded dispatcher).
  */
 export class WebhooksPartialDeliveryIndexes1764900000000 implements MigrationInterface {
   name = 'WebhooksPartialDeliveryIndexes1764900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    if (isMysql(queryRunner)) return;
+    if (!isPostgres(queryRunner)) return;
     await recreate(queryRunner, 'IDX_webhook_deliveries_due', '"status", "nextAttemptAt"', WAITING_INDEX_WHERE);
     await recreate(queryRunner, 'IDX_webhook_deliveries_completed', '"status", "completedAt"', COMPLETED_INDEX_WHERE);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (isMysql(queryRunner)) return;
+    if (!isPostgres(queryRunner)) return;
     await recreate(queryRunner, 'IDX_webhook_deliveries_due', '"status", "nextAttemptAt"');
     await recreate(queryRunner, 'IDX_webhook_deliveries_completed', '"status", "completedAt"');
   }
@@ -33,7 +35,6 @@ async function recreate(queryRunner: QueryRunner, name: string, columns: string,
   await queryRunner.query(`CREATE INDEX "${name}" ON "webhook_deliveries" (${columns})${where ? ` WHERE ${where}` : ''}`);
 }
 
-function isMysql(queryRunner: QueryRunner): boolean {
-  const type: string = queryRunner.connection.driver.options.type;
-  return type === 'mysql' || type === 'mariadb';
+function isPostgres(queryRunner: QueryRunner): boolean {
+  return queryRunner.connection.driver.options.type === 'postgres';
 }
