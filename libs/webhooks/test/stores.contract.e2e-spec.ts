@@ -138,6 +138,17 @@ describe.each(BACKEND_ROWS)('stores on %s', (_label, backendFactory) => {
       expect((await row(busy)).nextAttemptAt).toEqual(at(30 * SECOND));
     });
 
+    it('finds endpoints by id in the order asked, deleted ones included, null for a missing one', async () => {
+      const deleted = randomUUID();
+      const source = await dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpointId });
+      await dataSource.getRepository(WebhookEndpoint).insert({ ...source, id: deleted, url: 'https://example.test/gone', urlKey: null, deletedAt: t0 });
+      const missing = randomUUID();
+      const found = await stores.deliveries.findEndpoints([deleted, missing, endpointId, deleted]);
+      expect(found.map((endpoint) => endpoint?.id ?? null)).toEqual([deleted, null, endpointId, deleted]);
+      expect(found[2]).toMatchObject({ url: source.url, secret: source.secret, eventTypes: ['*'], deletedAt: null });
+      expect(found[0]?.deletedAt).toEqual(t0);
+    });
+
     it('postpones behind an open circuit only while it is open', async () => {
       const [open, closed] = [await delivery(), await delivery()];
       const claims = await stores.deliveries.claim([open, closed], at(0), lease(10 * SECOND));

@@ -58,7 +58,7 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
   }
 
   private async claimWithContext(claim: string, parameters: unknown[], lease: Lease): Promise<ClaimedForAttempt[]> {
-    const endpoints = (this.endpointRows ??= new EntityRows(this.dataSource, WebhookEndpoint, 'endpoint_'));
+    const endpoints = this.endpointColumns();
     const events = (this.eventRows ??= new EntityRows(this.dataSource, WebhookEvent, 'event_'));
     const rows = await this.prepared.rows<Record<string, unknown> & { nth: string }>(
       `WITH claimed AS (${claim}),
@@ -73,6 +73,22 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
       const delivery = Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, row[column]])) as Omit<ClaimedDelivery, 'leaseToken'>;
       return { delivery: { ...delivery, leaseToken: lease.token }, endpoint: endpoints.hydrate(row), ...(Number(row.nth) === 1 ? { event: events.hydrate(row) } : {}) };
     });
+  }
+
+  /**
+   * Endpoints by id, deleted ones included, in the order asked: the worker's re-reads of the
+   * endpoints of attempts that waited, one per attempt in a fan-out, hydrated as the claim's.
+   */
+  override async findEndpoints(ids: readonly string[]): Promise<Array<WebhookEndpoint | null>> {
+    if (ids.length === 0) return [];
+    const endpoints = this.endpointColumns();
+    const rows = await this.prepared.rows<Record<string, unknown>>(`SELECT ${endpoints.selectList('e')} FROM "webhook_endpoints" e WHERE e."id" = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((row) => [row.endpoint_id as string, endpoints.hydrate(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  private endpointColumns(): EntityRows<WebhookEndpoint> {
+    return (this.endpointRows ??= new EntityRows(this.dataSource, WebhookEndpoint, 'endpoint_'));
   }
 
   private claimParameters(ids: readonly string[], now: Date, lease: Lease): unknown[] {
