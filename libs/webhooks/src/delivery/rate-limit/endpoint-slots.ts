@@ -12,7 +12,6 @@ export type SlotAnswer = { kind: 'go'; release: (outcome?: SlotOutcome) => void 
  */
 export const SLOW_REQUEST_MS = 1_000;
 
-
 interface EndpointState {
   /** Start times of the attempts in flight. */
   inFlight: Set<{ startedAt: number }>;

@@ -13,9 +13,9 @@ const MAX_NAMED = 64;
  * until the table's statistics change. Made while the tables are new and small, that plan is a
  * sequential scan (cheaper than the primary key below a few thousand rows), and it stays while
  * they grow, up to autovacuum's first analyze: on a fresh database, claims and records read
- * thousands of rows each for the first minute. Each of these runs writes at least one delivery,
- * so past this many the tables hold what the plans should see; until then each run is planned
- * for its own parameters and the table's size at that moment.
+ * thousands of rows each for the first minute. Most of these statements write a delivery or
+ * more per run, so past this many the tables hold about what the plans should see; until then
+ * each run is planned for its own parameters and the tables' size at that moment.
  */
 const RUNS_BEFORE_NAMED = 5_000;
 
