@@ -63,10 +63,11 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
       try {
         const taken = await this.takeDue();
         if (taken === 0 || this.inFlight.size > this.options.concurrency) await this.sleep();
-        // A synchronous driver (SQLite) resolves every claim and write in microtasks: without a
-        // turn of the event loop between polls, attempts that end at once (postponed) would wake
-        // the next poll forever, and no response, timeout or timer would ever be handled.
-        else await new Promise((resolve) => setImmediate(resolve));
+        // A synchronous driver (SQLite) resolves every claim and write in microtasks, and an
+        // attempt that ends at once (postponed) wakes the sleep in one: without a turn of the
+        // event loop between polls, they would follow each other forever, and no response,
+        // timeout or timer would ever be handled.
+        await new Promise((resolve) => setImmediate(resolve));
       } catch (error) {
         this.logger.warn(`embedded dispatcher could not read due deliveries: ${(error as Error).message}`);
         await this.sleep();
