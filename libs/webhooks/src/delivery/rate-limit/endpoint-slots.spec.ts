@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { EndpointSlots, FIRST_CAP, SLOW_REQUEST_MS, type SlotAnswer } from './endpoint-slots';
+import { EndpointSlots, SLOW_REQUEST_MS, type SlotAnswer } from './endpoint-slots';
 
 const TIMEOUT_MS = 5_000;
 
@@ -74,29 +74,33 @@ describe('EndpointSlots', () => {
       return answer.release;
     };
 
-    it('an endpoint without an answer yet gets FIRST_CAP requests; each answer doubles its cap, up to the limit', async () => {
-      const first = await taken('a');
-      await taken('a');
-      expect(slots.inFlight('a')).toBe(FIRST_CAP);
-      const waiting: SlotAnswer[] = [];
-      for (let i = 0; i < 3; i++) void take('a').then((answer) => waiting.push(answer));
-      await jest.advanceTimersByTimeAsync(0);
-      expect(waiting).toHaveLength(0);
-
-      first({ timedOut: false });
-      await jest.advanceTimersByTimeAsync(0);
-      // Cap 4 with one request still out: the three waiting fit.
-      expect(slots.capOf('a')).toBe(4);
-      expect(waiting.map((answer) => answer.kind)).toEqual(['go', 'go', 'go']);
-      expect(slots.inFlight('a')).toBe(4);
-
-      for (const answer of waiting) if (answer.kind === 'go') answer.release({ timedOut: false });
+    it('each timeout halves the cap, each answer doubles it back up to the limit', async () => {
+      const releases = await Promise.all(Array.from({ length: LIMIT }, () => taken('a')));
       expect(slots.capOf('a')).toBe(LIMIT);
+      releases[0]({ timedOut: true });
+      releases[1]({ timedOut: true });
+      expect(slots.capOf('a')).toBe(LIMIT / 4);
+      // Six still out, the cap two, the last request timed out: the next is told to wait.
+      expect((await take('a')).kind).toBe('wait');
+
+      // One still out, so that the endpoint is not forgotten.
+      for (const release of releases.slice(2, -1)) release({ timedOut: false });
+      expect(slots.capOf('a')).toBe(LIMIT);
+      expect((await take('a')).kind).toBe('go');
     });
 
-    it('each timeout halves the cap, down to one, and the endpoint is remembered while idle', async () => {
+    it('tells to wait until a little later, never a time already past, when the oldest request outlives its timeout', async () => {
+      (await taken('a'))({ timedOut: true });
+      for (let i = 0; i < LIMIT / 2; i++) await taken('a');
+      await jest.advanceTimersByTimeAsync(TIMEOUT_MS * 2);
+      await expect(take('a')).resolves.toEqual({ kind: 'wait', until: new Date(Date.now() + SLOW_REQUEST_MS) });
+    });
+
+    it('the cap goes down to one, and the endpoint is remembered while idle', async () => {
       const releases = [await taken('a'), await taken('a')];
-      for (const release of releases) release({ timedOut: true });
+      releases[0]({ timedOut: true });
+      releases[1]({ timedOut: true });
+      for (let i = 0; i < 3; i++) (await taken('a'))({ timedOut: true });
       expect(slots.inFlight('a')).toBe(0);
       expect(slots.capOf('a')).toBe(1);
 
@@ -106,18 +110,12 @@ describe('EndpointSlots', () => {
       await expect(take('a')).resolves.toEqual({ kind: 'wait', until: new Date(startedAt + TIMEOUT_MS) });
     });
 
-    it('tells to wait until a little later, never a time already past, when the oldest request outlives its timeout', async () => {
-      await taken('a');
-      await taken('a');
-      await jest.advanceTimersByTimeAsync(TIMEOUT_MS * 2);
-      await expect(take('a')).resolves.toEqual({ kind: 'wait', until: new Date(Date.now() + SLOW_REQUEST_MS) });
-    });
-
     it('an attempt that sent nothing leaves the cap as it was', async () => {
+      (await taken('a'))({ timedOut: true });
       const release = await taken('a');
       await taken('a');
       release();
-      expect(slots.capOf('a')).toBe(FIRST_CAP);
+      expect(slots.capOf('a')).toBe(LIMIT / 2);
     });
   });
 });

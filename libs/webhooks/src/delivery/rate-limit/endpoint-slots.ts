@@ -12,14 +12,6 @@ export type SlotAnswer = { kind: 'go'; release: (outcome?: SlotOutcome) => void 
  */
 export const SLOW_REQUEST_MS = 1_000;
 
-/**
- * Requests in flight to an endpoint this process has no answer from yet: each answer doubles
- * its cap up to the limit (a fast endpoint reaches it within milliseconds), each timeout halves
- * it. At the limit from its first request, a silent endpoint held half of `concurrency` for its
- * whole timeout before anything was known of it.
- */
-export const FIRST_CAP = 2;
-
 interface EndpointState {
   /** Start times of the attempts in flight. */
   inFlight: Set<{ startedAt: number }>;
@@ -35,10 +27,10 @@ interface EndpointState {
  * Caps the attempts in flight to one endpoint in this process, so that an endpoint that
  * answers slowly or never cannot take every worker slot while healthy endpoints wait.
  *
- * The cap starts at `FIRST_CAP`; each answer doubles it up to the limit, each request that
- * times out halves it (down to one): an endpoint that never answers holds two requests for its
- * timeout, then one, rather than the limit. An endpoint below the limit is remembered while
- * idle; one at the limit is forgotten, and starts again at `FIRST_CAP`.
+ * Each request that times out halves the endpoint's cap (down to one), each answer doubles it
+ * back up to the limit: past its first timeouts, an endpoint that never answers holds one
+ * request, not the limit, for each timeout. An endpoint below the limit is remembered while
+ * idle; one at the limit is forgotten.
  *
  * At the cap, a delivery to a fast endpoint waits here for a slot (it frees within
  * milliseconds); to a slow endpoint (its oldest request has been out for `SLOW_REQUEST_MS`,
@@ -77,7 +69,7 @@ export class EndpointSlots {
 
   private stateOf(endpointId: string, limit: number): EndpointState {
     let state = this.endpoints.get(endpointId);
-    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [], cap: Math.min(FIRST_CAP, limit), limit, lastTimedOut: false }));
+    if (!state) this.endpoints.set(endpointId, (state = { inFlight: new Set(), waiters: [], cap: limit, limit, lastTimedOut: false }));
     state.limit = limit;
     return state;
   }
