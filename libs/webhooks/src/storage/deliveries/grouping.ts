@@ -14,3 +14,9 @@ export function groupBy<Item>(items: readonly Item[], keyOf: (item: Item) => str
 export function latestOf<Item extends { now: Date }>(group: readonly Item[]): Item {
   return group.reduce((latest, item) => (item.now > latest.now ? item : latest));
 }
+
+/** The rows of `ids` in the order asked (a repeated id repeats its row), null for one not found. */
+export function inOrderOf<Row extends { id: string }>(ids: readonly string[], rows: readonly Row[]): Array<Row | null> {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}

@@ -7,6 +7,7 @@ import { WebhookEvent } from '../entities/event.entity';
 import type { TransactionRunner } from '../dialect/transaction-runner';
 import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type ClaimedDelivery, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
 import { DeliveriesStore, type DuePosition } from './deliveries.store';
+import { inOrderOf } from './grouping';
 
 /**
  * The deliveries' statements through TypeORM, for MySQL/MariaDB and SQLite (and PostgreSQL's
@@ -142,7 +143,6 @@ export class PortableDeliveriesStore extends DeliveriesStore {
   private async findByIds<Row extends { id: string }>(entity: new () => Row, ids: readonly string[]): Promise<Array<Row | null>> {
     if (ids.length === 0) return [];
     const found = await this.dataSource.getRepository(entity).find({ where: { id: In([...new Set(ids)]) } as FindOptionsWhere<Row>, withDeleted: true });
-    const byId = new Map(found.map((row) => [row.id, row]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inOrderOf(ids, found);
   }
 }

@@ -3,6 +3,7 @@ import { WebhookEndpoint } from '../entities/endpoint.entity';
 import { WebhookEvent } from '../entities/event.entity';
 import { ATTEMPTABLE_STATUSES, CLAIMED_COLUMNS, type AttemptGroup, type AttemptRow, type ClaimedDelivery, type ClaimedForAttempt, type HeldDelivery, type Lease, type PostponeGroup } from './delivery-records';
 import { EntityRows } from './entity-rows';
+import { inOrderOf } from './grouping';
 import { PortableDeliveriesStore } from './portable-deliveries.store';
 import { PreparedStatements } from './prepared-statements';
 
@@ -83,8 +84,7 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
     if (ids.length === 0) return [];
     const endpoints = this.endpointColumns();
     const rows = await this.prepared.rows<Record<string, unknown>>(`SELECT ${endpoints.selectList('e')} FROM "webhook_endpoints" e WHERE e."id" = ANY($1::uuid[])`, [[...new Set(ids)]]);
-    const byId = new Map(rows.map((row) => [row.endpoint_id as string, endpoints.hydrate(row)]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return inOrderOf(ids, rows.map((row) => endpoints.hydrate(row)!));
   }
 
   private endpointColumns(): EntityRows<WebhookEndpoint> {
