@@ -17,8 +17,14 @@ import { PreparedStatements } from './prepared-statements';
 const HELD = `unnest($1::uuid[], $2::varchar[]) AS held (id, token)`;
 const heldParameters = (held: readonly HeldDelivery[]) => [held.map((delivery) => delivery.id), held.map((delivery) => delivery.leaseToken)];
 
+/**
+ * The claim of the deliveries of $1 that are due. It reads them by primary key only: the status
+ * is compared as text so that no plan reads the due index instead. Planned on the statistics of
+ * a table that was small, a claim read that index (every due delivery of the table) and filtered
+ * the ids out of it: 11,000 rows read to claim 20, 3.7 ms a claim in the throughput benchmark.
+ */
 const CLAIM = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
-  WHERE "id" = ANY($1::uuid[]) AND "status" = ANY($5::"webhook_deliveries_status_enum"[]) AND "nextAttemptAt" <= $4
+  WHERE "id" = ANY($1::uuid[]) AND "status"::text = ANY($5::text[]) AND "nextAttemptAt" <= $4
   RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
 
 /**
