@@ -26,8 +26,12 @@ export type { DeliveryStep } from './delivery-step';
 /** Longest per-endpoint timeout accepted. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
-/** How long the claim's view of an endpoint is trusted to gate its attempt. */
-const ENDPOINT_VIEW_MS = 100;
+/**
+ * How long a view of an endpoint (from a claim or a read) is trusted to gate an attempt: briefly
+ * once an attempt of this process to it failed since (its circuit may have opened), longer
+ * otherwise (a change made elsewhere, a pause or another process's circuit, gates within that).
+ */
+const ENDPOINT_VIEW_AGES = { failingMs: 100, quietMs: 1_000 };
 
 /**
  * The delivery pipeline for one attempt: claim the delivery, build and sign the request,
@@ -52,7 +56,7 @@ export class DeliveryWorker {
     private readonly tracing: WebhookTracing,
   ) {
     this.requests = new RequestGate(options.concurrency);
-    this.endpointViews = new EndpointViews((endpointId) => this.deliveries.findEndpoint(endpointId), ENDPOINT_VIEW_MS);
+    this.endpointViews = new EndpointViews((endpointId) => this.deliveries.findEndpoint(endpointId), ENDPOINT_VIEW_AGES);
   }
 
   attempt(deliveryId: string): Promise<DeliveryStep> {
@@ -126,6 +130,8 @@ export class DeliveryWorker {
     });
 
     const released = await this.keepEndpointHealth(verdict, endpoint!, finishedAt);
+    // Once the failure is recorded (and the circuit perhaps opened), views taken before it go stale sooner.
+    if (verdict.kind !== 'succeeded') this.endpointViews.failed(endpoint!.id, Date.now());
     return transition.status === DeliveryStatus.Retrying ? { kind: 'later', at: transition.nextAttemptAt, released } : { kind: 'done', released };
   }
 
@@ -192,7 +198,7 @@ export class DeliveryWorker {
     try {
       // An attempt that waited (for the endpoint's slot or a place, behind slow requests) can
       // outlast the claim's view of the endpoint: its circuit may have opened meanwhile, so the
-      // gate takes a view at most ENDPOINT_VIEW_MS old.
+      // gate takes a view young enough (ENDPOINT_VIEW_AGES).
       const gated = await this.endpointViews.fresh(endpoint, now.getTime());
       const at = new Date();
       const held = this.inFlight.stopping ? await this.postpone(delivery, at, at, later(at)) : await this.holdForTraffic(delivery, gated, at);
