@@ -12,7 +12,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots, type SlotOutcome } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
 import { EndpointViews } from './endpoint-views';
-import { RequestGate } from './request-gate';
+import { Places } from '../common/places';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookTracing, type AttemptTrace } from '../common/webhook-tracing';
 import { WebhookHttpClient } from './http/webhook-http.client';
@@ -43,7 +43,12 @@ export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');
   private readonly slots = new EndpointSlots();
   private readonly inFlight = new AttemptsInFlight();
-  private readonly requests: RequestGate;
+  /**
+   * At most `concurrency` requests out, whichever dispatcher handed the attempts over. Only the
+   * request holds a place: claims and records of the attempts waiting or done meanwhile are
+   * batched by the storage, so a batch job's deliveries are claimed together and recorded together.
+   */
+  private readonly requests: Places;
   private readonly endpointViews: EndpointViews;
 
   constructor(
@@ -55,7 +60,7 @@ export class DeliveryWorker {
     private readonly activity: WebhookActivity,
     private readonly tracing: WebhookTracing,
   ) {
-    this.requests = new RequestGate(options.concurrency);
+    this.requests = new Places(options.concurrency);
     this.endpointViews = new EndpointViews((endpointId) => this.deliveries.findEndpoint(endpointId), ENDPOINT_VIEW_AGES);
   }
 

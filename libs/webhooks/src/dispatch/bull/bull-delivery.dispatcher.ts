@@ -4,6 +4,7 @@ import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
 import { DeliveryDispatcher, type QueueCounts } from '../delivery-dispatcher';
 import type { DueDelivery } from '../../common/due-delivery';
+import { Places } from '../../common/places';
 import { AttemptLaterSignal, UNEXPECTED_FAILURE_RETRY_MS, WEBHOOK_BACKOFF } from './bull-queue.options';
 import { JOB_STATES_SCRIPT, type JobState } from './job-states.script';
 
@@ -28,8 +29,18 @@ const BATCH_SIZE = 100;
  * next jobs are claimed and the finished ones recorded.
  */
 const JOBS_PER_REQUEST = 2;
+/** The concurrency of the batch jobs' processor in Bull (what runs at once is bounded below). */
 const BATCH_JOBS_AT_ONCE = 4;
-
+/**
+ * Deliveries of batch jobs claimed and attempted at once, as a multiple of `concurrency`. Bull's
+ * workers of one queue take a job of any name (the concurrency of its named processors adds
+ * up: 68 batch jobs at once by default), so the bound is kept here: a batch job waits, its
+ * deliveries unclaimed, until its deliveries fit. Without it a fan-out claimed 6,800 deliveries
+ * at once, whose leases were renewed while they waited up to 3 s for a request place, and whose
+ * endpoints were read again for the gate; with a bound in jobs rather than deliveries, jobs of
+ * a few deliveries each (a publish to ten endpoints) left the claims small.
+ */
+const BATCH_DELIVERIES_PER_REQUEST = 16;
 
 const JOB_OPTIONS = { attempts: JOB_ATTEMPTS_CEILING, backoff: { type: WEBHOOK_BACKOFF }, removeOnComplete: true, removeOnFail: true, stackTraceLimit: 0 };
 
@@ -40,6 +51,7 @@ const JOB_OPTIONS = { attempts: JOB_ATTEMPTS_CEILING, backoff: { type: WEBHOOK_B
  */
 export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
+  private readonly batchDeliveries: Places;
   private closing?: Promise<void>;
 
   constructor(
@@ -48,6 +60,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     private readonly worker: DeliveryWorker,
   ) {
     super();
+    this.batchDeliveries = new Places(options.concurrency * BATCH_DELIVERIES_PER_REQUEST);
   }
 
   onApplicationBootstrap(): void {
@@ -93,8 +106,13 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * deliveries already finished are not claimed twice.
    */
   private async handleBatch(job: Job<{ deliveryIds: string[] }>): Promise<void> {
+    const release = await this.batchDeliveries.acquire(job.data.deliveryIds.length);
     const again: DueDelivery[] = [];
-    await Promise.all(job.data.deliveryIds.map((id) => this.attemptInBatch(id, again)));
+    try {
+      await Promise.all(job.data.deliveryIds.map((id) => this.attemptInBatch(id, again)));
+    } finally {
+      release();
+    }
     await this.addJobs(again);
   }
 
