@@ -80,4 +80,21 @@ describe('MicroBatcher', () => {
     ]);
     expect(seen).toEqual([[1, 2, 3, 4], [1], [2], [3], [4]]);
   });
+
+  it('gathering over a turn, takes the requests made in separate callbacks of one turn of the event loop together', async () => {
+    const { batches, run } = controlledRun();
+    const ticks = new MicroBatcher(run, { maxBatch: 10, maxInFlight: 4 });
+    const turns = new MicroBatcher(run, { maxBatch: 10, maxInFlight: 4, gather: 'turn' });
+
+    // As responses arrive: each in a callback of its own, within one turn.
+    await new Promise<void>((resolve) => {
+      setTimeout(() => void ticks.submit(1), 0);
+      setTimeout(() => void ticks.submit(2), 0);
+      setTimeout(() => void turns.submit(3), 0);
+      setTimeout(() => void turns.submit(4), 0);
+      setTimeout(resolve, 0);
+    });
+    await settled();
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2], [3, 4]]);
+  });
 });

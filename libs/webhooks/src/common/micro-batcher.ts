@@ -1,6 +1,7 @@
 /**
  * Runs many small requests as few batches (group commit): the requests made in one tick of the
- * event loop go together (a batch job's deliveries are claimed in one statement), and a request
+ * event loop, or in one turn of it (`gather`), go together (a batch job's deliveries are claimed
+ * in one statement, the responses read in one turn recorded in one), and a request
  * made while the batches in flight are at their limit waits: the next batch takes every request
  * waiting by then. At low load each request is its own batch and waits for nothing but the
  * current tick; under load the batches grow by themselves, so one statement serves many
@@ -10,6 +11,13 @@
  * item is retried on its own, so one bad item (or a deadlock between two batches) fails
  * only its own caller.
  */
+/**
+ * When a batch starts: `tick`, once the code that made the first request has run (the
+ * requests of one job, made in one go); `turn`, once the event loop has handled all the I/O
+ * it had (the responses that arrived together, each in a callback of its own).
+ */
+export type Gathering = 'tick' | 'turn';
+
 export class MicroBatcher<Item, Answer> {
   private waiting: Array<{ item: Item; resolve: (answer: Answer) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
@@ -17,7 +25,7 @@ export class MicroBatcher<Item, Answer> {
 
   constructor(
     private readonly run: (items: Item[]) => Promise<Answer[]>,
-    private readonly limits: { maxBatch: number; maxInFlight: number },
+    private readonly limits: { maxBatch: number; maxInFlight: number; gather?: Gathering },
   ) {}
 
   submit(item: Item): Promise<Answer> {
@@ -25,10 +33,12 @@ export class MicroBatcher<Item, Answer> {
       this.waiting.push({ item, resolve, reject });
       if (this.flushScheduled) return;
       this.flushScheduled = true;
-      queueMicrotask(() => {
+      const flush = () => {
         this.flushScheduled = false;
         this.flush();
-      });
+      };
+      if (this.limits.gather === 'turn') setImmediate(flush);
+      else queueMicrotask(flush);
     });
   }
 
