@@ -63,7 +63,11 @@ export class WebhookHttpClient implements OnModuleDestroy {
       if (reason) return finish({ error: `refused to connect to ${literal}: ${reason}`, failure: 'blocked' });
     }
 
-    const signal = AbortSignal.timeout(request.timeoutMs);
+    // A timer cleared with the response, rather than AbortSignal.timeout's: those stay until
+    // they expire (one per request, for its whole timeout) and are tracked for the collector.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
+    const { signal } = deadline;
     try {
       const response = await agent.request({
         origin: url.origin,
@@ -79,6 +83,8 @@ export class WebhookHttpClient implements OnModuleDestroy {
       return finish({ status: response.statusCode, headers: flattenHeaders(response.headers), body });
     } catch (error) {
       return finish({ error: describeError(error, request.timeoutMs, signal), failure: failureKind(error, signal) });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

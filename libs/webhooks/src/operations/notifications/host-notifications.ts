@@ -7,6 +7,9 @@ import { WebhookChannels, WebhookNotifications, type WebhookNotificationName } f
 
 type NotificationKey = keyof typeof WebhookNotifications;
 
+/** What one attempt can tell: when nobody listens to any of them, nothing is built. */
+const ATTEMPT_NOTIFICATIONS: readonly NotificationKey[] = ['deliveryAttempted', 'destinationBlocked', 'deliverySucceeded', 'deliveryRetryScheduled', 'deliveryDeadLettered'];
+
 /**
  * Tells the host each step of the pipeline: its EventEmitter2 (when it has one) and the
  * `node:diagnostics_channel` channels get the same payload. Payloads are only built when
@@ -40,6 +43,7 @@ export class HostNotifications implements OnModuleInit, OnModuleDestroy {
 
   /** One attempt: `attempted`, then what it means for the delivery. */
   private tellAttempt(attempt: AttemptActivity): void {
+    if (!this.host.emitter && !ATTEMPT_NOTIFICATIONS.some((key) => this.channels[key].hasSubscribers)) return;
     const delivery = { deliveryId: attempt.deliveryId, eventId: attempt.eventId, eventType: attempt.eventType, endpointId: attempt.endpointId, tenantId: attempt.tenantId };
     const statusCode = attempt.status ?? null;
     const error = attempt.error ?? null;
