@@ -13,32 +13,78 @@ import { PreparedStatements } from './prepared-statements';
  * the other statements are the portable ones.
  */
 
-/** The deliveries of a batch and their tokens, as two arrays a statement unnests into pairs. */
-const HELD = `unnest($1::uuid[], $2::varchar[]) AS held (id, token)`;
-const heldParameters = (held: readonly HeldDelivery[]) => [held.map((delivery) => delivery.id), held.map((delivery) => delivery.leaseToken)];
+/**
+ * A batch's values as one parameter of a statement: an array, or for a batch of one its only
+ * value in an `ARRAY[…]` of one. PostgreSQL plans a prepared statement once for all its runs
+ * only while that plan costs no more than the plans made for each run's own parameters, and it
+ * prices an array parameter at 10 elements: a statement run with arrays of one (each statement
+ * under a light load) was planned again at every run, 0.2 ms of PostgreSQL's CPU each time. An
+ * `ARRAY[…]` of one is priced as one, and its plan is made once.
+ */
+class BatchParameters {
+  readonly values: unknown[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** A placeholder for `values` (as many as the batch), typed `type` each. */
+  column(values: readonly unknown[], type: string): string {
+    this.values.push(this.size === 1 ? values[0] : values);
+    const placeholder = `$${this.values.length}::${type}`;
+    return this.size === 1 ? `ARRAY[${placeholder}]` : `${placeholder}[]`;
+  }
+
+  /** A placeholder for one value. */
+  value(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The held deliveries of a batch and their tokens, as pairs a statement joins to. */
+function heldRows(parameters: BatchParameters, held: readonly HeldDelivery[]): string {
+  const ids = parameters.column(held.map((delivery) => delivery.id), 'uuid');
+  const tokens = parameters.column(held.map((delivery) => delivery.leaseToken), 'varchar');
+  return `unnest(${ids}, ${tokens}) AS held (id, token)`;
+}
+
+const RETURNED = CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ');
+const ATTEMPTABLE = ATTEMPTABLE_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /**
- * The claim of the deliveries of $1 that are due. It reads them by primary key only: the status
- * is compared as text so that no plan reads the due index instead. Planned on the statistics of
- * a table that was small, a claim read that index (every due delivery of the table) and filtered
- * the ids out of it: 11,000 rows read to claim 20, 3.7 ms a claim in the throughput benchmark.
+ * The claim of the deliveries of `ids` that are due. It reads them by primary key only: the
+ * status is compared as text so that no plan reads the due index instead. Planned on the
+ * statistics of a table that was small, a claim read that index (every due delivery of the
+ * table) and filtered the ids out of it: 11,000 rows read to claim 20, 3.7 ms a claim in the
+ * throughput benchmark.
  */
-const CLAIM = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
-  WHERE "id" = ANY($1::uuid[]) AND "status"::text = ANY($5::text[]) AND "nextAttemptAt" <= $4
-  RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
+function claimOf(parameters: BatchParameters, ids: readonly string[], now: Date, lease: Lease): string {
+  const claim = claimAssignments(parameters, now, lease);
+  return `UPDATE "webhook_deliveries" SET ${claim.set}
+    WHERE "id" = ANY(${parameters.column(ids, 'uuid')}) AND "status"::text IN (${ATTEMPTABLE}) AND "nextAttemptAt" <= ${claim.now}
+    RETURNING ${RETURNED}`;
+}
 
 /**
- * The claim of the oldest due deliveries, but those of $1, at most $7; rows another claimer has
- * locked are skipped. The statuses are written out (not the parameter $5), so that the plan of
- * the prepared statement can use the partial due index.
+ * The claim of the oldest due deliveries, but those of `except`, at most `limit`; rows another
+ * claimer has locked are skipped. The statuses are written out, so that the plan of the
+ * prepared statement can use the partial due index.
  */
-const CLAIM_DUE = `UPDATE "webhook_deliveries" SET "status" = $2, "nextAttemptAt" = $3, "updatedAt" = $4, "leaseToken" = $6
-  WHERE "id" IN (
-    SELECT "id" FROM "webhook_deliveries"
-    WHERE "status" IN (${ATTEMPTABLE_STATUSES.map((status) => `'${status}'`).join(', ')}) AND "status" = ANY($5::"webhook_deliveries_status_enum"[])
-      AND "nextAttemptAt" <= $4 AND NOT ("id" = ANY($1::uuid[]))
-    ORDER BY "nextAttemptAt" LIMIT $7 FOR UPDATE SKIP LOCKED)
-  RETURNING ${CLAIMED_COLUMNS.map((column) => `"${column}"`).join(', ')}`;
+function claimDueOf(parameters: BatchParameters, except: readonly string[], now: Date, lease: Lease, limit: number): string {
+  const claim = claimAssignments(parameters, now, lease);
+  return `UPDATE "webhook_deliveries" SET ${claim.set}
+    WHERE "id" IN (
+      SELECT "id" FROM "webhook_deliveries"
+      WHERE "status" IN (${ATTEMPTABLE}) AND "nextAttemptAt" <= ${claim.now} AND NOT ("id" = ANY(${parameters.column(except, 'uuid')}))
+      ORDER BY "nextAttemptAt" LIMIT ${parameters.value(limit)} FOR UPDATE SKIP LOCKED)
+    RETURNING ${RETURNED}`;
+}
+
+/** What a claim writes, and the placeholder of `now`. */
+function claimAssignments(parameters: BatchParameters, now: Date, lease: Lease): { set: string; now: string } {
+  const at = parameters.value(now);
+  const set = `"status" = ${parameters.value(DeliveryStatus.Delivering)}, "nextAttemptAt" = ${parameters.value(lease.until)}, "updatedAt" = ${at}, "leaseToken" = ${parameters.value(lease.token)}`;
+  return { set, now: at };
+}
 
 export class PostgresDeliveriesStore extends PortableDeliveriesStore {
   private endpointRows?: EntityRows<WebhookEndpoint>;
@@ -47,7 +93,9 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
 
   /** One statement claims the due ones of the batch and returns what their attempts need. */
   override async claim(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedDelivery[]> {
-    const rows = await this.updateReturning<Omit<ClaimedDelivery, 'leaseToken'>>(CLAIM, this.claimParameters(ids, now, lease));
+    const unique = [...new Set(ids)];
+    const parameters = new BatchParameters(unique.length);
+    const rows = await this.prepared.rows<Omit<ClaimedDelivery, 'leaseToken'>>(claimOf(parameters, unique, now, lease), parameters.values);
     return rows.map((row) => ({ ...row, leaseToken: lease.token }));
   }
 
@@ -56,12 +104,16 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
    * in a CTE, joined to its endpoints and, on the first delivery of each event, to the event.
    */
   override claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
-    return this.claimWithContext(CLAIM, this.claimParameters(ids, now, lease), lease);
+    const unique = [...new Set(ids)];
+    const parameters = new BatchParameters(unique.length);
+    return this.claimWithContext(claimOf(parameters, unique, now, lease), parameters.values, lease);
   }
 
   /** Embedded dispatch: what is due, claimed with what the attempts need in one statement; concurrent pollers take distinct rows. */
   override claimDue(now: Date, except: readonly string[], limit: number, lease: Lease): Promise<ClaimedForAttempt[]> {
-    return this.claimWithContext(CLAIM_DUE, [...this.claimParameters(except, now, lease), limit], lease);
+    const unique = [...new Set(except)];
+    const parameters = new BatchParameters(unique.length);
+    return this.claimWithContext(claimDueOf(parameters, unique, now, lease, limit), parameters.values, lease);
   }
 
   private async claimWithContext(claim: string, parameters: unknown[], lease: Lease): Promise<ClaimedForAttempt[]> {
@@ -89,16 +141,17 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
   override async findEndpoints(ids: readonly string[]): Promise<Array<WebhookEndpoint | null>> {
     if (ids.length === 0) return [];
     const endpoints = this.endpointColumns();
-    const rows = await this.prepared.rows<Record<string, unknown>>(`SELECT ${endpoints.selectList('e')} FROM "webhook_endpoints" e WHERE e."id" = ANY($1::uuid[])`, [[...new Set(ids)]]);
+    const unique = [...new Set(ids)];
+    const parameters = new BatchParameters(unique.length);
+    const rows = await this.prepared.rows<Record<string, unknown>>(
+      `SELECT ${endpoints.selectList('e')} FROM "webhook_endpoints" e WHERE e."id" = ANY(${parameters.column(unique, 'uuid')})`,
+      parameters.values,
+    );
     return inOrderOf(ids, rows.map((row) => endpoints.hydrate(row)!));
   }
 
   private endpointColumns(): EntityRows<WebhookEndpoint> {
     return (this.endpointRows ??= new EntityRows(this.dataSource, WebhookEndpoint, 'endpoint_'));
-  }
-
-  private claimParameters(ids: readonly string[], now: Date, lease: Lease): unknown[] {
-    return [[...new Set(ids)], DeliveryStatus.Delivering, lease.until, now, ATTEMPTABLE_STATUSES, lease.token];
   }
 
   /**
@@ -111,13 +164,14 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
    */
   override async renewLeases(held: readonly HeldDelivery[], until: Date): Promise<string[]> {
     if (held.length === 0) return [];
-    const mine = `SELECT d."id" FROM "webhook_deliveries" AS d JOIN ${HELD} ON d."id" = held.id AND d."leaseToken" = held.token
+    const parameters = new BatchParameters(held.length);
+    const mine = `SELECT d."id" FROM "webhook_deliveries" AS d JOIN ${heldRows(parameters, held)} ON d."id" = held.id AND d."leaseToken" = held.token
        WHERE d."status"::text = 'delivering'`;
-    const still = await this.updateReturning<{ id: string }>(
+    const still = await this.prepared.rows<{ id: string }>(
       `WITH mine AS (${mine}),
-       renewed AS (UPDATE "webhook_deliveries" SET "nextAttemptAt" = $3 WHERE "id" IN (${mine} FOR UPDATE OF d SKIP LOCKED))
+       renewed AS (UPDATE "webhook_deliveries" SET "nextAttemptAt" = ${parameters.value(until)} WHERE "id" IN (${mine} FOR UPDATE OF d SKIP LOCKED))
        SELECT "id" FROM mine`,
-      [...heldParameters(held), until],
+      parameters.values,
     );
     return lost(held, still);
   }
@@ -128,61 +182,58 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
    */
   override async recordAttempts({ held, attempts, changes }: AttemptGroup): Promise<string[]> {
     if (held.length === 0) return [];
-    const column = <K extends keyof AttemptRow>(key: K) => attempts.map((attempt) => attempt[key]);
+    const parameters = new BatchParameters(held.length);
+    const join = heldRows(parameters, held);
+    const column = <K extends keyof AttemptRow>(key: K, type: string, value: (attempt: AttemptRow) => unknown = (attempt) => attempt[key]) =>
+      parameters.column(attempts.map(value), type);
     const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-    const parameters: unknown[] = [
-      ...heldParameters(held),
-      column('id'),
-      column('deliveryId'),
-      column('number'),
-      column('startedAt'),
-      column('durationMs'),
-      attempts.map((attempt) => json(attempt.requestHeaders)),
-      column('responseStatus'),
-      attempts.map((attempt) => json(attempt.responseHeaders)),
-      column('responseBody'),
-      column('error'),
+    const rows = [
+      column('id', 'uuid'),
+      column('deliveryId', 'uuid'),
+      column('number', 'int'),
+      column('startedAt', 'timestamp(3)'),
+      column('durationMs', 'int'),
+      column('requestHeaders', 'json', (attempt) => json(attempt.requestHeaders)),
+      column('responseStatus', 'int'),
+      column('responseHeaders', 'json', (attempt) => json(attempt.responseHeaders)),
+      column('responseBody', 'text'),
+      column('error', 'varchar'),
     ];
     const assignments = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => {
-        parameters.push(value);
-        return `"${name}" = $${parameters.length}`;
-      });
+      .map(([name, value]) => `"${name}" = ${parameters.value(value)}`);
     const recorded = await this.prepared.rows<{ id: string }>(
       `WITH fenced AS (
-         UPDATE "webhook_deliveries" AS d SET ${assignments.join(', ')} FROM ${HELD}
+         UPDATE "webhook_deliveries" AS d SET ${assignments.join(', ')} FROM ${join}
          WHERE d."id" = held.id AND d."leaseToken" = held.token
          RETURNING d."id"
        ), attempt AS (
          INSERT INTO "webhook_attempts"
            ("id", "deliveryId", "number", "startedAt", "durationMs", "requestHeaders", "responseStatus", "responseHeaders", "responseBody", "error")
-         SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::timestamp(3)[], $7::int[], $8::json[], $9::int[], $10::json[], $11::text[], $12::varchar[])
+         SELECT * FROM unnest(${rows.join(', ')})
            AS row (id, "deliveryId", number, "startedAt", "durationMs", "requestHeaders", "responseStatus", "responseHeaders", "responseBody", error)
          WHERE row."deliveryId" IN (SELECT id FROM fenced)
          ON CONFLICT ("id") DO NOTHING
        )
        SELECT id FROM fenced`,
-      parameters,
+      parameters.values,
     );
     return lost(held, recorded);
   }
 
   override async postpone({ held, until, now, behindCircuitOf }: PostponeGroup): Promise<string[]> {
     if (held.length === 0) return [];
-    const circuit = behindCircuitOf === null ? '' : `AND EXISTS (SELECT 1 FROM "webhook_endpoints" WHERE "id" = $5 AND "circuitOpenUntil" IS NOT NULL)`;
-    const postponed = await this.updateReturning<{ id: string }>(
-      `UPDATE "webhook_deliveries" AS d SET "status" = 'retrying', "nextAttemptAt" = $3, "updatedAt" = $4 FROM ${HELD}
+    const parameters = new BatchParameters(held.length);
+    const join = heldRows(parameters, held);
+    const set = `"status" = 'retrying', "nextAttemptAt" = ${parameters.value(until)}, "updatedAt" = ${parameters.value(now)}`;
+    const circuit = behindCircuitOf === null ? '' : `AND EXISTS (SELECT 1 FROM "webhook_endpoints" WHERE "id" = ${parameters.value(behindCircuitOf)} AND "circuitOpenUntil" IS NOT NULL)`;
+    const postponed = await this.prepared.rows<{ id: string }>(
+      `UPDATE "webhook_deliveries" AS d SET ${set} FROM ${join}
        WHERE d."id" = held.id AND d."leaseToken" = held.token ${circuit}
        RETURNING d."id"`,
-      [...heldParameters(held), until, now, ...(behindCircuitOf === null ? [] : [behindCircuitOf])],
+      parameters.values,
     );
     return lost(held, postponed);
-  }
-
-  /** The rows an UPDATE … RETURNING returned. */
-  private updateReturning<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
-    return this.prepared.rows<Row>(sql, parameters);
   }
 }
 
