@@ -44,4 +44,19 @@ describe('Places', () => {
     expect(await settled(places.acquire(1))).toBe(false);
     release();
   });
+
+  it('takes places back one at a time, as the deliveries of a batch job finish', async () => {
+    const places = new Places(10);
+    const job = await places.acquire(10);
+    const next = places.acquire(3);
+    job(1);
+    job(1);
+    expect(await settled(next)).toBe(false);
+    job(1);
+    expect(await settled(next)).toBe(true);
+    job(); // the rest
+    job(5); // nothing more is held
+    expect(await settled(places.acquire(7))).toBe(true);
+    expect(await settled(places.acquire(1))).toBe(false);
+  });
 });

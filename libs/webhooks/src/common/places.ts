@@ -10,15 +10,19 @@ export class Places {
 
   constructor(private readonly limit: number) {}
 
-  /** Resolves with the release of `count` places once they are free. */
-  async acquire(count = 1): Promise<() => void> {
+  /**
+   * Resolves once `count` places are free, with their release: of `some` of them (a batch job's
+   * delivery that is done), or of all those still held.
+   */
+  async acquire(count = 1): Promise<(some?: number) => void> {
     if (this.waiting.length === 0 && this.fits(count)) this.taken += count;
     else await new Promise<void>((admit) => this.waiting.push({ count, admit }));
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.taken -= count;
+    let held = count;
+    return (some = held) => {
+      const freed = Math.min(some, held);
+      if (freed <= 0) return;
+      held -= freed;
+      this.taken -= freed;
       this.admitWaiting();
     };
   }

@@ -32,7 +32,7 @@ const JOBS_PER_REQUEST = 2;
 /** The concurrency of the batch jobs' processor in Bull (what runs at once is bounded below). */
 const BATCH_JOBS_AT_ONCE = 4;
 /**
- * Deliveries of batch jobs claimed and attempted at once, as a multiple of `concurrency`. Bull's
+ * Deliveries of batch jobs claimed and not yet done, as a multiple of `concurrency`. Bull's
  * workers of one queue take a job of any name (the concurrency of its named processors adds
  * up: 68 batch jobs at once by default), so the bound is kept here: a batch job waits, its
  * deliveries unclaimed, until its deliveries fit. Without it a fan-out claimed 6,800 deliveries
@@ -109,7 +109,9 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     const release = await this.batchDeliveries.acquire(job.data.deliveryIds.length);
     const again: DueDelivery[] = [];
     try {
-      await Promise.all(job.data.deliveryIds.map((id) => this.attemptInBatch(id, again)));
+      // Each delivery gives its place back when done: one slow endpoint's attempt keeps the job
+      // running, not the places of the others.
+      await Promise.all(job.data.deliveryIds.map((id) => this.attemptInBatch(id, again).finally(() => release(1))));
     } finally {
       release();
     }
