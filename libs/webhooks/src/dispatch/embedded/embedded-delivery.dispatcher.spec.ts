@@ -36,4 +36,38 @@ describe('EmbeddedDeliveryDispatcher', () => {
       await dispatcher.onModuleDestroy();
     }
   });
+
+  it('holds at most 4 × concurrency claimed attempts, and polls again once `concurrency` of them are done', async () => {
+    const limits: number[] = [];
+    const finish: Array<() => void> = [];
+    let next = 0;
+    const deliveries = {
+      claimDue: async (_now: Date, _except: readonly string[], limit: number) => {
+        limits.push(limit);
+        return Array.from({ length: limit }, () => ({ delivery: { id: `d${next++}` }, endpoint: null }) as unknown as Claim);
+      },
+    } as unknown as DeliveriesRepository;
+    const worker = {
+      attemptTaken: () => new Promise((resolve) => finish.push(() => resolve({ kind: 'done', released: [] }))),
+      stop: async () => undefined,
+    } as unknown as DeliveryWorker;
+    // A poll interval longer than the test: polls come from attempts ending, not from the timer.
+    const dispatcher = new EmbeddedDeliveryDispatcher(resolveWebhooksOptions({ concurrency: 2, pollIntervalMs: 60_000 }), deliveries, worker);
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    dispatcher.onApplicationBootstrap();
+    try {
+      await turn();
+      expect(limits).toEqual([8]);
+      finish.shift()!();
+      await turn();
+      expect(limits).toEqual([8]);
+      finish.shift()!();
+      await turn();
+      await turn();
+      expect(limits).toEqual([8, 2]);
+    } finally {
+      for (const done of finish.splice(0)) done();
+      await dispatcher.onModuleDestroy();
+    }
+  });
 });

@@ -11,7 +11,7 @@ import type { Claim } from '../../storage/deliveries/delivery-records';
  * requests at once): while some are sent, the next are claimed, and a poll takes at least
  * `concurrency` of them in one statement.
  */
-const HELD_PER_REQUEST = 2;
+const HELD_PER_REQUEST = 4;
 
 /**
  * Dispatch without Redis: this process polls the database for due deliveries and attempts
@@ -58,11 +58,16 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
     return this.options.concurrency * HELD_PER_REQUEST;
   }
 
+  /** Polls again once `concurrency` of the claimed attempts are done, so that a poll takes many. */
+  private roomForAPoll(): boolean {
+    return this.held - this.inFlight.size >= this.options.concurrency;
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
         const taken = await this.takeDue();
-        if (taken === 0 || this.inFlight.size > this.options.concurrency) await this.sleep();
+        if (taken === 0 || !this.roomForAPoll()) await this.sleep();
         // A synchronous driver (SQLite) resolves every claim and write in microtasks, and an
         // attempt that ends at once (postponed) wakes the sleep in one: without a turn of the
         // event loop between polls, they would follow each other forever, and no response,
@@ -95,8 +100,7 @@ export class EmbeddedDeliveryDispatcher extends DeliveryDispatcher implements On
       this.logger.warn(`delivery ${deliveryId} attempt failed to complete: ${(error as Error).message}`);
     } finally {
       this.inFlight.delete(deliveryId);
-      // Polls again once half the claimed attempts are done, so that a poll takes many.
-      if (this.inFlight.size <= this.options.concurrency) this.wake?.();
+      if (this.roomForAPoll()) this.wake?.();
     }
   }
 
