@@ -71,6 +71,29 @@ describe.each(BACKEND_ROWS)('stores on %s', (_label, backendFactory) => {
       expect(await row(due)).toMatchObject({ status: DeliveryStatus.Delivering, leaseToken: hold.token, nextAttemptAt: hold.until });
     });
 
+    it('claims for attempts with each delivery’s endpoint, and each event at most once', async () => {
+      const source = await dataSource.getRepository(WebhookEndpoint).findOneByOrFail({ id: endpointId });
+      const other = randomUUID();
+      await dataSource.getRepository(WebhookEndpoint).insert({ ...source, id: other, url: 'https://example.test/other', urlKey: null });
+      const secondEvent = randomUUID();
+      await stores.events.insert({ id: secondEvent, type: 'invoice.paid', tenantId: null, data: { n: 2 }, idempotencyKey: null, createdAt: t0 }, []);
+      const first = await delivery();
+      const toOther = await delivery({ endpointId: other });
+      const ofSecond = await delivery({ eventId: secondEvent });
+      const claims = await stores.deliveries.claimForAttempt([first, toOther, ofSecond], at(SECOND), lease(10 * SECOND));
+
+      const byId = new Map(claims.map((claim) => [claim.delivery.id, claim]));
+      expect([...byId.keys()].sort()).toEqual([first, toOther, ofSecond].sort());
+      expect(byId.get(first)!.endpoint).toMatchObject({ id: endpointId, url: source.url, secret: source.secret, eventTypes: ['*'] });
+      expect(byId.get(ofSecond)!.endpoint).toMatchObject({ id: endpointId, url: source.url, secret: source.secret });
+      expect(byId.get(toOther)!.endpoint).toMatchObject({ id: other, url: 'https://example.test/other' });
+      // A store that reads the events too (PostgreSQL's) gives each once, with one of its deliveries.
+      const events = claims.filter((claim) => claim.event);
+      for (const claim of events) expect(claim.event).toMatchObject({ id: claim.delivery.eventId, data: { n: claim.delivery.eventId === eventId ? 1 : 2 } });
+      expect(new Set(events.map((claim) => claim.event!.id)).size).toBe(events.length);
+      if (events.length > 0) expect(events).toHaveLength(2);
+    });
+
     it('of two claimers of one delivery at once, one wins', async () => {
       const id = await delivery();
       const results = await Promise.all([stores.deliveries.claim([id], at(SECOND), lease(10 * SECOND)), stores.deliveries.claim([id], at(SECOND), lease(10 * SECOND))]);

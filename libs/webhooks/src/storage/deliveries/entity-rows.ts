@@ -8,6 +8,8 @@ import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'ty
 export class EntityRows<Entity extends ObjectLiteral> {
   private readonly metadata: EntityMetadata;
   private readonly columns: EntityMetadata['columns'];
+  /** Each column's name in the rows, `<prefix><column>`, in the order of `columns`. */
+  private readonly names: string[];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -16,21 +18,23 @@ export class EntityRows<Entity extends ObjectLiteral> {
   ) {
     this.metadata = dataSource.getMetadata(target);
     this.columns = this.metadata.columns.filter((column) => column.isSelect && !column.isVirtual);
+    this.names = this.columns.map((column) => `${prefix}${column.databaseName}`);
   }
 
   /** The select list of `alias`'s columns, each named `<prefix><column>`. */
   selectList(alias: string): string {
-    return this.columns.map((column) => `${alias}."${column.databaseName}" AS "${this.prefix}${column.databaseName}"`).join(', ');
+    return this.columns.map((column, i) => `${alias}."${column.databaseName}" AS "${this.names[i]}"`).join(', ');
   }
 
   /** The entity in `raw`, or null when the join found none (its primary key is null). */
   hydrate(raw: Record<string, unknown>): Entity | null {
     if (raw[`${this.prefix}${this.metadata.primaryColumns[0].databaseName}`] === null) return null;
     const entity = this.metadata.create() as Entity;
-    for (const column of this.columns) {
-      const value = raw[`${this.prefix}${column.databaseName}`];
-      if (value !== undefined) column.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(value, column));
-    }
+    const { driver } = this.dataSource;
+    this.columns.forEach((column, i) => {
+      const value = raw[this.names[i]];
+      if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
+    });
     return entity;
   }
 }

@@ -101,7 +101,9 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
 
   /**
    * The claim, the claimed deliveries' endpoints and their events in one round trip: the claim
-   * in a CTE, joined to its endpoints and, on the first delivery of each event, to the event.
+   * in a CTE, joined on the first delivery of each endpoint to the endpoint and on the first of
+   * each event to the event: a claim of 40 deliveries to 10 endpoints reads and hydrates 10
+   * endpoint rows (their secrets decrypted), not 40.
    */
   override claimForAttempt(ids: readonly string[], now: Date, lease: Lease): Promise<ClaimedForAttempt[]> {
     const unique = [...new Set(ids)];
@@ -119,18 +121,22 @@ export class PostgresDeliveriesStore extends PortableDeliveriesStore {
   private async claimWithContext(claim: string, parameters: unknown[], lease: Lease): Promise<ClaimedForAttempt[]> {
     const endpoints = this.endpointColumns();
     const events = (this.eventRows ??= new EntityRows(this.dataSource, WebhookEvent, 'event_'));
-    const rows = await this.prepared.rows<Record<string, unknown> & { nth: string }>(
+    const rows = await this.prepared.rows<Record<string, unknown> & { nth: string; endpoint_nth: string }>(
       `WITH claimed AS (${claim}),
-       numbered AS (SELECT claimed.*, row_number() OVER (PARTITION BY "eventId") AS nth FROM claimed)
+       numbered AS (
+         SELECT claimed.*, row_number() OVER (PARTITION BY "eventId") AS nth, row_number() OVER (PARTITION BY "endpointId") AS endpoint_nth FROM claimed)
        SELECT c.*, ${endpoints.selectList('e')}, ${events.selectList('ev')}
        FROM numbered c
-       LEFT JOIN "webhook_endpoints" e ON e."id" = c."endpointId"
+       LEFT JOIN "webhook_endpoints" e ON e."id" = c."endpointId" AND c.endpoint_nth = 1
        LEFT JOIN "webhook_events" ev ON ev."id" = c."eventId" AND c.nth = 1`,
       parameters,
     );
+    // The first delivery of each endpoint carries it (null: the endpoint row is gone).
+    const endpointOf = new Map<unknown, WebhookEndpoint | null>();
+    for (const row of rows) if (Number(row.endpoint_nth) === 1) endpointOf.set(row.endpointId, endpoints.hydrate(row));
     return rows.map((row) => {
       const delivery = Object.fromEntries(CLAIMED_COLUMNS.map((column) => [column, row[column]])) as Omit<ClaimedDelivery, 'leaseToken'>;
-      return { delivery: { ...delivery, leaseToken: lease.token }, endpoint: endpoints.hydrate(row), ...(Number(row.nth) === 1 ? { event: events.hydrate(row) } : {}) };
+      return { delivery: { ...delivery, leaseToken: lease.token }, endpoint: endpointOf.get(row.endpointId) ?? null, ...(Number(row.nth) === 1 ? { event: events.hydrate(row) } : {}) };
     });
   }
 
