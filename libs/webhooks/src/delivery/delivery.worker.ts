@@ -11,7 +11,7 @@ import { EndpointHealthTracker } from './health/endpoint-health.tracker';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { EndpointSlots, type SlotOutcome } from './rate-limit/endpoint-slots';
 import { AttemptsInFlight } from './attempts-in-flight';
-import { EndpointViews } from './endpoint-views';
+import { ENDPOINT_VIEW_AGES, EndpointViews } from './endpoint-views';
 import { Places } from '../common/places';
 import { WebhookActivity } from '../common/webhook-activity';
 import { WebhookTracing, type AttemptTrace } from '../common/webhook-tracing';
@@ -26,12 +26,6 @@ export type { DeliveryStep } from './delivery-step';
 /** Longest per-endpoint timeout accepted. */
 export const MAX_ENDPOINT_TIMEOUT_MS = 60_000;
 const PAUSED_ENDPOINT_RECHECK_MS = 60_000;
-/**
- * How long a view of an endpoint (from a claim or a read) is trusted to gate an attempt: briefly
- * once an attempt of this process to it failed since (its circuit may have opened), longer
- * otherwise (a change made elsewhere, a pause or another process's circuit, gates within that).
- */
-const ENDPOINT_VIEW_AGES = { failingMs: 100, quietMs: 1_000 };
 
 /**
  * The delivery pipeline for one attempt: claim the delivery, build and sign the request,
@@ -43,11 +37,7 @@ export class DeliveryWorker {
   private readonly logger = new Logger('Webhooks');
   private readonly slots = new EndpointSlots();
   private readonly inFlight = new AttemptsInFlight();
-  /**
-   * At most `concurrency` requests out, whichever dispatcher handed the attempts over. Only the
-   * request holds a place: claims and records of the attempts waiting or done meanwhile are
-   * batched by the storage, so a batch job's deliveries are claimed together and recorded together.
-   */
+  /** The `concurrency` requests out; claims and records around them hold no place (they are batched). */
   private readonly requests: Places;
   private readonly endpointViews: EndpointViews;
 

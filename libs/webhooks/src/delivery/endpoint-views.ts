@@ -9,6 +9,13 @@ export interface ViewAges {
   quietMs: number;
 }
 
+/**
+ * How long the worker trusts a view of an endpoint (from a claim or a read) to gate an attempt:
+ * briefly once an attempt of this process to it failed since (its circuit may have opened),
+ * longer otherwise (a change made elsewhere, a pause or another process's circuit, gates within that).
+ */
+export const ENDPOINT_VIEW_AGES: ViewAges = { failingMs: 100, quietMs: 1_000 };
+
 interface View {
   endpoint: WebhookEndpoint;
   at: number;
