@@ -43,7 +43,7 @@ export class HostNotifications implements OnModuleInit, OnModuleDestroy {
 
   /** One attempt: `attempted`, then what it means for the delivery. */
   private tellAttempt(attempt: AttemptActivity): void {
-    if (!this.host.emitter && !ATTEMPT_NOTIFICATIONS.some((key) => this.channels[key].hasSubscribers)) return;
+    if (!ATTEMPT_NOTIFICATIONS.some((key) => this.listening(key))) return;
     const delivery = { deliveryId: attempt.deliveryId, eventId: attempt.eventId, eventType: attempt.eventType, endpointId: attempt.endpointId, tenantId: attempt.tenantId };
     const statusCode = attempt.status ?? null;
     const error = attempt.error ?? null;
@@ -58,14 +58,20 @@ export class HostNotifications implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** Whether a diagnostics channel subscriber or a listener of the host's emitter (`onAny` ones included) would hear it. */
+  private listening(key: NotificationKey): boolean {
+    const emitter = this.host.emitter;
+    return this.channels[key].hasSubscribers || (!!emitter && (Boolean(emitter.hasListeners(WebhookNotifications[key])) || emitter.listenersAny().length > 0));
+  }
+
   private tell<K extends NotificationKey>(key: K, payload: () => WebhookNotificationPayloads[(typeof WebhookNotifications)[K]]): void {
     const name: WebhookNotificationName = WebhookNotifications[key];
     const diagnostics = this.channels[key];
-    const emitter = this.host.emitter;
-    if (!emitter && !diagnostics.hasSubscribers) return;
+    if (!this.listening(key)) return;
     const built = payload();
     // Subscribers' errors surface as uncaught exceptions (diagnostics_channel's contract), not here.
     if (diagnostics.hasSubscribers) diagnostics.publish(built);
+    const emitter = this.host.emitter;
     if (!emitter) return;
     try {
       emitter.emit(name, built);
