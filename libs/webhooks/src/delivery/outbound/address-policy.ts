@@ -6,6 +6,8 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parse('2000::');
 /** 64:ff9b::/96, the well-known NAT64 prefix (RFC 6052); its last 32 bits are the IPv4 address. */
 const WELL_KNOWN_NAT64 = ipaddr.IPv6.parse('64:ff9b::');
+/** Addresses whose answer is kept; past it the oldest is forgotten. */
+const MAX_VERDICTS = 1_000;
 
 /**
  * Decides which IP addresses outbound webhook requests may reach. Only public unicast
@@ -15,6 +17,8 @@ const WELL_KNOWN_NAT64 = ipaddr.IPv6.parse('64:ff9b::');
  */
 export class OutboundAddressPolicy {
   private readonly allowed: Array<[Address, number]>;
+  /** Answers given, by address (each request to an IP literal asks, each connection too). */
+  private readonly verdicts = new Map<string, string | null>();
 
   constructor(allowedNetworks: readonly string[] = []) {
     this.allowed = allowedNetworks.map((cidr) => {
@@ -26,8 +30,17 @@ export class OutboundAddressPolicy {
     });
   }
 
-  /** Why the address may not be reached, or null when it may. */
+  /** Why the address may not be reached, or null when it may (the answer for an address never changes, so it is kept). */
   refusalReason(ip: string): string | null {
+    const known = this.verdicts.get(ip);
+    if (known !== undefined) return known;
+    const reason = this.judge(ip);
+    if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.delete(this.verdicts.keys().next().value!);
+    this.verdicts.set(ip, reason);
+    return reason;
+  }
+
+  private judge(ip: string): string | null {
     if (!ipaddr.isValid(ip)) return `"${ip}" is not an IP address`;
     const address = canonical(ipaddr.parse(ip));
     if (this.isExplicitlyAllowed(address)) return null;

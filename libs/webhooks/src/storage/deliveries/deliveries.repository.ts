@@ -208,13 +208,15 @@ export class DeliveriesRepository implements OnModuleDestroy {
    * within milliseconds, so a group takes the changes of its latest record (its time included).
    */
   private async recordBatch(records: AttemptRecord[]): Promise<boolean[]> {
-    const groups = groupBy(records, (record) => {
-      const { deliveredAt: _delivered, completedAt: _completed, updatedAt: _updated, ...rest } = deliveryChanges(record);
+    const changed = records.map((record) => ({ record, now: record.now, changes: deliveryChanges(record) }));
+    const groups = groupBy(changed, ({ changes }) => {
+      const { deliveredAt: _delivered, completedAt: _completed, updatedAt: _updated, ...rest } = changes;
       return JSON.stringify(rest);
     });
     const lost = new Set<string>();
     for (const group of groups.values()) {
-      const stale = await this.store.recordAttempts({ held: group.map((record) => held(record.delivery)), attempts: group.map(attemptRow), changes: deliveryChanges(latestOf(group)) });
+      const attempts = group.map(({ record }) => record);
+      const stale = await this.store.recordAttempts({ held: attempts.map((record) => held(record.delivery)), attempts: attempts.map(attemptRow), changes: latestOf(group).changes });
       for (const id of stale) lost.add(id);
     }
     return records.map((record) => !lost.has(record.delivery.id));
