@@ -1,4 +1,11 @@
 /**
+ * When a batch starts: `tick`, once the code that made the first request has run (the
+ * requests of one job, made in one go); `turn`, once the event loop has handled all the I/O
+ * it had (the responses that arrived together, each in a callback of its own).
+ */
+export type Gathering = 'tick' | 'turn';
+
+/**
  * Runs many small requests as few batches (group commit): the requests made in one tick of the
  * event loop, or in one turn of it (`gather`), go together (a batch job's deliveries are claimed
  * in one statement, the responses read in one turn recorded in one), and a request
@@ -11,13 +18,6 @@
  * item is retried on its own, so one bad item (or a deadlock between two batches) fails
  * only its own caller.
  */
-/**
- * When a batch starts: `tick`, once the code that made the first request has run (the
- * requests of one job, made in one go); `turn`, once the event loop has handled all the I/O
- * it had (the responses that arrived together, each in a callback of its own).
- */
-export type Gathering = 'tick' | 'turn';
-
 export class MicroBatcher<Item, Answer> {
   private waiting: Array<{ item: Item; resolve: (answer: Answer) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;

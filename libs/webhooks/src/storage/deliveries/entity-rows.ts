@@ -10,15 +10,18 @@ export class EntityRows<Entity extends ObjectLiteral> {
   private readonly columns: EntityMetadata['columns'];
   /** Each column's name in the rows, `<prefix><column>`, in the order of `columns`. */
   private readonly names: string[];
+  /** The primary key's name in the rows. */
+  private readonly primaryKey: string;
 
   constructor(
     private readonly dataSource: DataSource,
     target: EntityTarget<Entity>,
-    private readonly prefix: string,
+    prefix: string,
   ) {
     this.metadata = dataSource.getMetadata(target);
     this.columns = this.metadata.columns.filter((column) => column.isSelect && !column.isVirtual);
     this.names = this.columns.map((column) => `${prefix}${column.databaseName}`);
+    this.primaryKey = `${prefix}${this.metadata.primaryColumns[0].databaseName}`;
   }
 
   /** The select list of `alias`'s columns, each named `<prefix><column>`. */
@@ -28,7 +31,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
 
   /** The entity in `raw`, or null when the join found none (its primary key is null). */
   hydrate(raw: Record<string, unknown>): Entity | null {
-    if (raw[`${this.prefix}${this.metadata.primaryColumns[0].databaseName}`] === null) return null;
+    if (raw[this.primaryKey] === null) return null;
     const entity = this.metadata.create() as Entity;
     const { driver } = this.dataSource;
     this.columns.forEach((column, i) => {
