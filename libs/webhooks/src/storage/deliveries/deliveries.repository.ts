@@ -10,25 +10,12 @@ import type { WebhookEndpoint } from '../entities/endpoint.entity';
 import { attemptRow, deliveryChanges, held, type AttemptRecord, type AttemptResult, type Claim, type ClaimedDelivery, type ClaimedForAttempt, type DeliveryTransition, type HeldDelivery, type Lease } from './delivery-records';
 import { DeliveriesStore, type DuePosition } from './deliveries.store';
 import { groupBy, latestOf } from './grouping';
+import { HOT_PATH_BATCHING, RECORD_BATCHING, TURN_BATCHING } from './hot-path-batching';
 
 /** Most deliveries released at once when a circuit closes. */
 const RELEASE_BATCH = 1_000;
 /** Events never change: recently used ones are kept, since one event fans out to many deliveries. */
 const EVENT_CACHE_SIZE = 1_000;
-/**
- * Claims, reads, attempt records and postponements of concurrent attempts share statements: at
- * most 100 deliveries a statement, a few statements of a kind at a time (what comes while they
- * run waits for the next, so batches grow with the load). One at a time made each kind a
- * queue of its own: a claim takes two round trips, and claims alone capped the worker.
- */
-const HOT_PATH_BATCHING = { maxBatch: 100, maxInFlight: 4 };
-/**
- * Records and postponements follow responses, which arrive one per callback: gathered over a
- * turn of the event loop, 7 attempts a record statement in the throughput benchmark went to 15.
- * Claims are not: a claim waits for nothing but its tick, since under load a turn is long (so
- * gathered, claims made the p50 at 1,000 events/s 6 → 11 ms, for 13 % fewer claim statements).
- */
-const TURN_BATCHING = { ...HOT_PATH_BATCHING, gather: 'turn' as const };
 
 interface Postponement {
   delivery: HeldDelivery;
@@ -50,7 +37,7 @@ export class DeliveriesRepository implements OnModuleDestroy {
   private readonly eventReads = new MicroBatcher((ids: string[]) => this.store.findEvents(ids), HOT_PATH_BATCHING);
   private readonly endpointReads = new MicroBatcher((ids: string[]) => this.store.findEndpoints(ids), HOT_PATH_BATCHING);
   private readonly claims = new MicroBatcher((requests: Array<{ id: string; now: Date }>) => this.claimBatch(requests), HOT_PATH_BATCHING);
-  private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), TURN_BATCHING);
+  private readonly attempts = new MicroBatcher((records: AttemptRecord[]) => this.recordBatch(records), RECORD_BATCHING);
   private readonly postponements = new MicroBatcher((requests: Postponement[]) => this.postponeBatch(requests), TURN_BATCHING);
   /** The leases this process holds, renewed every third of `leaseMs` until written off. */
   private readonly leases = new Map<string, HeldDelivery>();
