@@ -50,32 +50,47 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
     await backend?.drop();
   });
 
-  const removeJob = async (id: string) => (await queue.getJob(id))!.remove();
+  /** The deliveries of the waiting batch jobs, by the job holding them. */
+  const batchJobOf = async (): Promise<Map<string, string>> => {
+    const holder = new Map<string, string>();
+    for (const job of await queue.getWaiting(0, -1)) for (const id of (job.data as { deliveryIds?: string[] }).deliveryIds ?? []) holder.set(id, String(job.id));
+    return holder;
+  };
+  const markOf = (id: string) => queue.client.get(queue.toKey(`${id}:batch`));
 
-  it('queues every lost delivery in one pass, however many', async () => {
+  it('queues every lost delivery in one pass, however many: in batch jobs of 100, each delivery marked with its job', async () => {
     await expect(reconciler.reconcileOnce()).resolves.toBe(DUE);
-    const counts = await queue.getJobCounts();
-    expect(counts.waiting).toBe(DUE);
+    expect((await queue.getJobCounts()).waiting).toBe(DUE / 100);
+    const holder = await batchJobOf();
+    expect(new Set(holder.keys())).toEqual(new Set(ids));
+    expect(await markOf(ids[0])).toBe(holder.get(ids[0]));
+    expect(await markOf(ids[DUE - 1])).toBe(holder.get(ids[DUE - 1]));
   });
 
-  it('over a backlog the queue holds, a pass stops early and the next resumes where it stopped', async () => {
-    // Lost: one job the first pass reaches, one only the resumed pass reaches.
-    await removeJob(ids[100]);
-    await removeJob(ids[DUE - 100]);
+  it('a pass finds the deliveries of batch jobs queued (their marks), and queues them again once the job is gone', async () => {
+    await expect(reconciler.reconcileOnce()).resolves.toBe(0);
+    await expect(reconciler.reconcileOnce()).resolves.toBe(0);
+    const holder = await batchJobOf();
+    // Lost: the job of a delivery the first pass reaches, and one only the resumed pass reaches.
+    // Their marks stay behind and count for nothing.
+    await (await queue.getJob(holder.get(ids[100])!))!.remove();
+    await (await queue.getJob(holder.get(ids[DUE - 100])!))!.remove();
 
-    // Page 1 holds a loss, then 10 quiet pages: 11,000 looked at, so the late loss waits.
-    await expect(reconciler.reconcileOnce()).resolves.toBe(1);
-    expect(await queue.getJob(ids[100])).not.toBeNull();
-    expect(await queue.getJob(ids[DUE - 100])).toBeNull();
+    // Page 1 holds the losses, then 10 quiet pages: 11,000 looked at, so the late ones wait.
+    await expect(reconciler.reconcileOnce()).resolves.toBe(100);
+    const after = await batchJobOf();
+    expect(after.has(ids[100])).toBe(true);
+    expect(after.has(ids[DUE - 100])).toBe(false);
 
-    await expect(reconciler.reconcileOnce()).resolves.toBe(1);
-    expect(await queue.getJob(ids[DUE - 100])).not.toBeNull();
-    expect((await queue.getJobCounts()).waiting).toBe(DUE);
+    await expect(reconciler.reconcileOnce()).resolves.toBe(100);
+    expect((await batchJobOf()).size).toBe(DUE);
+    expect((await queue.getJobCounts()).waiting).toBe(DUE / 100);
   });
 
   it('takes a bare job hash (what a worker mid-attempt leaves in a Redis restarted empty) for a lost job', async () => {
     const id = ids[200];
-    await removeJob(id);
+    // Lost alone (its mark gone with Redis's data): it gets a job of its own.
+    await queue.client.del(queue.toKey(`${id}:batch`));
     // What Bull's bookkeeping writes into the new Redis: a hash of its own, in no list, without data.
     await queue.client.hset(queue.toKey(id), 'processedOn', String(Date.now()), 'attemptsMade', '1', 'failedReason', 'Missing process handler for job type __default__');
     expect((await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce())).toBe(1);
@@ -85,14 +100,17 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
   });
 
   it('takes a job that was taken once and now sits in no list for a lost job', async () => {
-    const id = ids[300];
+    const id = ids[200];
     const job = (await queue.getJob(id))!;
     // Taken once (processedOn), then gone from every list while its hash stayed.
     await queue.client.hset(queue.toKey(id), 'processedOn', String(Date.now()));
     await queue.client.lrem(queue.toKey('wait'), 0, id);
     expect(await job.getState()).not.toBe('waiting');
     // Taken once and waiting again (a stalled job Bull moved back): queued, left alone.
-    await queue.client.hset(queue.toKey(ids[301]), 'processedOn', String(Date.now()));
+    const waitingAgain = ids[301];
+    await queue.client.del(queue.toKey(`${waitingAgain}:batch`));
+    await queue.add('deliver', { deliveryId: waitingAgain }, { jobId: waitingAgain });
+    await queue.client.hset(queue.toKey(waitingAgain), 'processedOn', String(Date.now()));
     // Two passes: one may resume past these ids (see above), the next starts from the oldest.
     const moved = (await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce());
     expect(moved).toBe(1);

@@ -1,5 +1,6 @@
 // The Bull dispatcher against a real Redis, with a stand-in for the delivery pipeline that the
-// test releases by hand: what `requeue` does while a delivery's own job is still being run.
+// test releases by hand: what `requeue` does while a delivery's own job is still being run, and
+// with deliveries that lost their jobs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
@@ -11,7 +12,7 @@ import type { DeliveryWorker } from '../src/delivery/delivery.worker';
 import { DONE, type DeliveryStep } from '../src/delivery/delivery-step';
 import { resolveWebhooksOptions } from '../src/options/resolved-options';
 
-describe('Bull dispatcher: requeue while the delivery’s job is being run', () => {
+describe('Bull dispatcher: requeue', () => {
   const attempts: string[] = [];
   let finishFirst: (step: DeliveryStep) => void = () => undefined;
   let queue: Queue<DeliverJobData>;
@@ -46,5 +47,33 @@ describe('Bull dispatcher: requeue while the delivery’s job is being run', () 
     finishFirst(DONE);
     await waitFor(() => attempts.length === 2, { what: 'the follow-up job to attempt the delivery' });
     expect(attempts).toEqual([id, id]);
+  });
+
+  it('deliveries that lost their jobs, due now, go in one batch job: found queued while it waits, its marks gone once it is done', async () => {
+    const lost = ['delivery-2', 'delivery-3', 'delivery-4'];
+    const marks = lost.map((id) => queue.toKey(`${id}:batch`));
+    await queue.pause(true); // this process takes no job meanwhile
+    expect(await dispatcher.requeue(lost.map((id) => ({ id, runAt: new Date() })))).toBe(3);
+    const [batch] = await queue.getWaiting();
+    expect(batch.data).toEqual({ deliveryIds: lost, marked: true });
+    expect(await queue.client.mget(...marks)).toEqual(lost.map(() => String(batch.id)));
+    expect(await dispatcher.requeue(lost.map((id) => ({ id, runAt: new Date() })))).toBe(0);
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 1 });
+
+    await queue.resume(true);
+    await waitFor(() => lost.every((id) => attempts.includes(id)), { what: 'the batch job to attempt them' });
+    await waitFor(async () => (await queue.client.exists(...marks)) === 0, { what: 'the marks to end with the job' });
+    for (const id of lost) expect(await queue.getJob(id)).toBeNull();
+  });
+
+  it('one delivery that lost its job, and any due later, get jobs of their own', async () => {
+    await queue.pause(true);
+    const later = new Date(Date.now() + 60_000);
+    expect(await dispatcher.requeue([{ id: 'delivery-5', runAt: new Date() }])).toBe(1);
+    expect(await dispatcher.requeue([{ id: 'delivery-6', runAt: later }, { id: 'delivery-7', runAt: later }])).toBe(2);
+    expect((await queue.getJob('delivery-5'))?.data).toEqual({ deliveryId: 'delivery-5' });
+    expect(await (await queue.getJob('delivery-6'))?.getState()).toBe('delayed');
+    expect(await (await queue.getJob('delivery-7'))?.getState()).toBe('delayed');
+    await queue.resume(true);
   });
 });

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bull';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
@@ -6,19 +7,25 @@ import { DeliveryDispatcher, type QueueCounts } from '../delivery-dispatcher';
 import type { DueDelivery } from '../../common/due-delivery';
 import { Places } from '../../common/places';
 import { AttemptLaterSignal, UNEXPECTED_FAILURE_RETRY_MS, WEBHOOK_BACKOFF } from './bull-queue.options';
-import { JOB_STATES_SCRIPT, type JobState } from './job-states.script';
+import { JobStates } from './job-states';
 
 export const DELIVER_JOB = 'deliver';
 export const DELIVER_BATCH_JOB = 'deliver-batch';
 
-/** A job of one delivery (`deliver`), or the first attempts of a published batch (`deliver-batch`). */
-export type DeliverJobData = { deliveryId: string } | { deliveryIds: string[] };
+/**
+ * A job of one delivery (`deliver`), or the first attempts of a published batch or of a
+ * requeued one (`deliver-batch`, `marked`: its deliveries are marked as held by it).
+ */
+export type DeliverJobData = { deliveryId: string } | BatchJobData;
+type BatchJobData = { deliveryIds: string[]; marked?: true };
 
 // NOTE: a delivery's own job lives as long as the delivery: each retry delays the same job, so
 // the job id stays the delivery id and adding it again (reconciler, manual retry) is harmless;
 // while that job runs, `requeue` adds a follow-up job instead, which hands back to it.
 // The deliveries of one publish start in one batch job instead (one Bull job, one claim
-// statement for all of them); whichever of them is due again afterwards gets its own job.
+// statement for all of them); whichever of them is due again afterwards gets its own job. So do
+// lost deliveries requeued due now (a reconciler pass after Redis lost them, a recovery): a mark
+// per delivery names the batch job, so that the next pass finds them queued.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
 /** Most deliveries in one batch job. */
@@ -52,6 +59,7 @@ const JOB_OPTIONS = { attempts: JOB_ATTEMPTS_CEILING, backoff: { type: WEBHOOK_B
 export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Webhooks');
   private readonly batchDeliveries: Places;
+  private readonly jobStates: JobStates;
   private closing?: Promise<void>;
 
   constructor(
@@ -61,13 +69,14 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
   ) {
     super();
     this.batchDeliveries = new Places(options.concurrency * BATCH_DELIVERIES_PER_REQUEST);
+    this.jobStates = new JobStates(queue);
   }
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled || !this.options.worker) return;
     const stopped = (error: Error) => this.logger.error(`delivery worker stopped: ${error.message}`);
     void this.queue.process(DELIVER_JOB, this.options.concurrency * JOBS_PER_REQUEST, (job) => this.handle(job as Job<{ deliveryId: string }>)).catch(stopped);
-    void this.queue.process(DELIVER_BATCH_JOB, BATCH_JOBS_AT_ONCE, (job) => this.handleBatch(job as Job<{ deliveryIds: string[] }>)).catch(stopped);
+    void this.queue.process(DELIVER_BATCH_JOB, BATCH_JOBS_AT_ONCE, (job) => this.handleBatch(job as Job<BatchJobData>)).catch(stopped);
   }
 
   /**
@@ -103,9 +112,9 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * as many requests at a time as `concurrency` lets). Those due again
    * (a retry, a postponement, a failure to complete, or not begun because this worker stops)
    * get a job of their own. Should that add fail, the batch job fails and runs again: its
-   * deliveries already finished are not claimed twice.
+   * deliveries already finished are not claimed twice. Marks end with the job (done with).
    */
-  private async handleBatch(job: Job<{ deliveryIds: string[] }>): Promise<void> {
+  private async handleBatch(job: Job<BatchJobData>): Promise<void> {
     const release = await this.batchDeliveries.acquire(job.data.deliveryIds.length);
     const again: DueDelivery[] = [];
     try {
@@ -116,6 +125,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
       release();
     }
     await this.addJobs(again);
+    if (job.data.marked) await this.jobStates.unmark(job.data.deliveryIds);
   }
 
   private async attemptInBatch(deliveryId: string, again: DueDelivery[]): Promise<void> {
@@ -139,19 +149,25 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * reconciler pass over a backlog) are already queued, and re-adding or loading each job
    * would cost the backlog dearly. A delivery whose job is being run may be past its attempt
    * (a manual retry right after it failed): adding that job again would be a no-op, and the
-   * delivery would wait for the reconciler, so it gets a follow-up job of another id.
+   * delivery would wait for the reconciler, so it gets a follow-up job of another id. Missing
+   * deliveries due now go in marked batch jobs, two or more at a time.
    */
   override async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
     let moved = 0;
     for (let i = 0; i < deliveries.length; i += REQUEUE_CHUNK) {
       const chunk = deliveries.slice(i, i + REQUEUE_CHUNK);
-      const known = await this.jobStates(chunk.map((delivery) => delivery.id));
+      const known = await this.jobStates.of(chunk.map((delivery) => delivery.id));
+      const now = Date.now();
       const missing = chunk.filter((_, j) => known[j] === 'missing');
-      await this.forget(missing);
-      await this.addJobs(missing);
+      await this.jobStates.forget(missing.map((delivery) => delivery.id));
+      const missingDueNow = missing.filter((delivery) => delivery.runAt.getTime() <= now);
+      if (missingDueNow.length < 2) await this.addJobs(missing);
+      else {
+        await this.addMarkedBatches(missingDueNow.map((delivery) => delivery.id));
+        await this.addJobs(missing.filter((delivery) => delivery.runAt.getTime() > now));
+      }
       const running = chunk.filter((_, j) => known[j] === 'active');
       await this.addJobs(running, `:again-${Date.now()}`);
-      const now = Date.now();
       const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
       await Promise.all(
         late.map(async (delivery) => {
@@ -164,29 +180,24 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     return moved;
   }
 
-  private async jobStates(ids: string[]): Promise<JobState[]> {
-    if (ids.length === 0) return [];
-    // One key named, so that a Redis Cluster runs the script on the node of the queue's slot.
-    return (await this.queue.client.eval(JOB_STATES_SCRIPT, 1, this.queue.toKey('delayed'), this.queue.toKey(''), ...ids)) as JobState[];
-  }
-
-  /** Drops what is left of lost jobs (a bare hash, a stale lock), so that adding them again creates them afresh. */
-  private async forget(deliveries: readonly DueDelivery[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    await this.queue.client.del(...deliveries.flatMap((delivery) => [this.queue.toKey(delivery.id), this.queue.toKey(`${delivery.id}:lock`)]));
-  }
-
   /** New deliveries due at one time (a publish's) go in batch jobs; others get jobs of their own. */
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
     const runAt = deliveries[0]?.runAt.getTime();
     if (deliveries.length < 2 || deliveries.some((delivery) => delivery.runAt.getTime() !== runAt)) return this.addJobs(deliveries);
     const delay = Math.max(0, runAt - Date.now());
-    const batches = [];
-    for (let i = 0; i < deliveries.length; i += BATCH_SIZE) {
-      const ids = deliveries.slice(i, i + BATCH_SIZE).map((delivery) => delivery.id);
-      batches.push({ name: DELIVER_BATCH_JOB, data: { deliveryIds: ids }, opts: { ...JOB_OPTIONS, jobId: `batch-${ids[0]}`, delay } });
-    }
-    await this.queue.addBulk(batches);
+    const ids = deliveries.map((delivery) => delivery.id);
+    await this.queue.addBulk(batchesOf(ids).map((batch) => ({ name: DELIVER_BATCH_JOB, data: { deliveryIds: batch }, opts: { ...JOB_OPTIONS, jobId: `batch-${batch[0]}`, delay } })));
+  }
+
+  /**
+   * Batch jobs due now for deliveries of no job, each marked first: a mark without its job (the
+   * add failed) counts for nothing. Their ids are new: a publish's batch job may still hold
+   * the first delivery (and Bull would take an add under its id for a no-op).
+   */
+  private async addMarkedBatches(ids: readonly string[]): Promise<void> {
+    const jobs = batchesOf(ids).map((batch) => ({ name: DELIVER_BATCH_JOB, data: { deliveryIds: batch, marked: true as const }, opts: { ...JOB_OPTIONS, jobId: `requeued-${randomUUID()}` } }));
+    for (const job of jobs) await this.jobStates.mark(job.opts.jobId, job.data.deliveryIds);
+    await this.queue.addBulk(jobs);
   }
 
   /** A job of its own for each delivery, job id = delivery id (a follow-up's: with `idSuffix`). */
@@ -227,4 +238,10 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
     const [counts, paused] = await Promise.all([this.queue.getJobCounts(), this.queue.getPausedCount()]);
     return { waiting: counts.waiting, active: counts.active, delayed: counts.delayed, failed: counts.failed, completed: counts.completed, paused };
   }
+}
+
+function batchesOf(ids: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
+  return batches;
 }
