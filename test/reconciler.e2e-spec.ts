@@ -56,7 +56,8 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
     for (const job of await queue.getWaiting(0, -1)) for (const id of (job.data as { deliveryIds?: string[] }).deliveryIds ?? []) holder.set(id, String(job.id));
     return holder;
   };
-  const markOf = (id: string) => queue.client.get(queue.toKey(`${id}:batch`));
+  const markOf = (id: string) => queue.client.hget(queue.toKey('batch-marks'), id);
+  const unmark = (id: string) => queue.client.hdel(queue.toKey('batch-marks'), id);
 
   it('queues every lost delivery in one pass, however many: in batch jobs of 100, each delivery marked with its job', async () => {
     await expect(reconciler.reconcileOnce()).resolves.toBe(DUE);
@@ -72,7 +73,7 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
     await expect(reconciler.reconcileOnce()).resolves.toBe(0);
     const holder = await batchJobOf();
     // Lost: the job of a delivery the first pass reaches, and one only the resumed pass reaches.
-    // Their marks stay behind and count for nothing.
+    // Their marks stay behind and count for nothing (and their deliveries are marked anew).
     await (await queue.getJob(holder.get(ids[100])!))!.remove();
     await (await queue.getJob(holder.get(ids[DUE - 100])!))!.remove();
 
@@ -90,7 +91,7 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
   it('takes a bare job hash (what a worker mid-attempt leaves in a Redis restarted empty) for a lost job', async () => {
     const id = ids[200];
     // Lost alone (its mark gone with Redis's data): it gets a job of its own.
-    await queue.client.del(queue.toKey(`${id}:batch`));
+    await unmark(id);
     // What Bull's bookkeeping writes into the new Redis: a hash of its own, in no list, without data.
     await queue.client.hset(queue.toKey(id), 'processedOn', String(Date.now()), 'attemptsMade', '1', 'failedReason', 'Missing process handler for job type __default__');
     expect((await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce())).toBe(1);
@@ -108,12 +109,28 @@ describe('reconciler over a long backlog (PostgreSQL + Bull)', () => {
     expect(await job.getState()).not.toBe('waiting');
     // Taken once and waiting again (a stalled job Bull moved back): queued, left alone.
     const waitingAgain = ids[301];
-    await queue.client.del(queue.toKey(`${waitingAgain}:batch`));
+    await unmark(waitingAgain);
     await queue.add('deliver', { deliveryId: waitingAgain }, { jobId: waitingAgain });
     await queue.client.hset(queue.toKey(waitingAgain), 'processedOn', String(Date.now()));
     // Two passes: one may resume past these ids (see above), the next starts from the oldest.
     const moved = (await reconciler.reconcileOnce()) + (await reconciler.reconcileOnce());
     expect(moved).toBe(1);
     expect(await (await queue.getJob(id))!.getState()).toBe('waiting');
+  });
+
+  it('finds the deliveries of a publish queued in its batch job, however long it waits (a worker far behind)', async () => {
+    const endpoints = app.get(EndpointsService);
+    for (const n of [1, 2, 3]) await endpoints.create({ url: `http://127.0.0.1:9/fan-out-${n}`, eventTypes: ['payment.verified'] });
+    const { eventId } = await app.get(WebhooksService).publish('payment.verified', { id: 1 });
+    const published: Array<{ id: string }> = await app.get(DataSource).query(`SELECT id FROM webhook_deliveries WHERE "eventId" = $1`, [eventId]);
+    expect(published).toHaveLength(3);
+    const holder = await batchJobOf();
+    for (const { id } of published) expect(await markOf(id)).toBe(holder.get(id));
+
+    // Passes long past the grace period, each looking at up to 11 pages: the three are reached.
+    const later = new Date(Date.now() + 60_000);
+    const moved = (await reconciler.reconcileOnce(later)) + (await reconciler.reconcileOnce(later)) + (await reconciler.reconcileOnce(later));
+    expect(moved).toBe(0);
+    for (const { id } of published) expect(await queue.getJob(id)).toBeNull();
   });
 });

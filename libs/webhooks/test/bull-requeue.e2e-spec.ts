@@ -51,29 +51,31 @@ describe('Bull dispatcher: requeue', () => {
 
   it('deliveries that lost their jobs, due now, go in one batch job: found queued while it waits, its marks gone once it is done', async () => {
     const lost = ['delivery-2', 'delivery-3', 'delivery-4'];
-    const marks = lost.map((id) => queue.toKey(`${id}:batch`));
+    const marks = queue.toKey('batch-marks');
     await queue.pause(true); // this process takes no job meanwhile
     expect(await dispatcher.requeue(lost.map((id) => ({ id, runAt: new Date() })))).toBe(3);
     const [batch] = await queue.getWaiting();
     expect(batch.data).toEqual({ deliveryIds: lost, marked: true });
-    expect(await queue.client.mget(...marks)).toEqual(lost.map(() => String(batch.id)));
+    expect(await queue.client.hmget(marks, ...lost)).toEqual(lost.map(() => String(batch.id)));
     expect(await dispatcher.requeue(lost.map((id) => ({ id, runAt: new Date() })))).toBe(0);
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 1 });
 
     await queue.resume(true);
     await waitFor(() => lost.every((id) => attempts.includes(id)), { what: 'the batch job to attempt them' });
-    await waitFor(async () => (await queue.client.exists(...marks)) === 0, { what: 'the marks to end with the job' });
+    await waitFor(async () => (await queue.client.hlen(marks)) === 0, { what: 'the marks to end with the job' });
     for (const id of lost) expect(await queue.getJob(id)).toBeNull();
   });
 
-  it('one delivery that lost its job, and any due later, get jobs of their own', async () => {
+  it('one delivery that lost its job, and any due later, get jobs of their own; a mark whose job is gone goes', async () => {
     await queue.pause(true);
     const later = new Date(Date.now() + 60_000);
+    await queue.client.hset(queue.toKey('batch-marks'), 'delivery-6', 'batch-long-gone');
     expect(await dispatcher.requeue([{ id: 'delivery-5', runAt: new Date() }])).toBe(1);
     expect(await dispatcher.requeue([{ id: 'delivery-6', runAt: later }, { id: 'delivery-7', runAt: later }])).toBe(2);
     expect((await queue.getJob('delivery-5'))?.data).toEqual({ deliveryId: 'delivery-5' });
     expect(await (await queue.getJob('delivery-6'))?.getState()).toBe('delayed');
     expect(await (await queue.getJob('delivery-7'))?.getState()).toBe('delayed');
+    expect(await queue.client.hget(queue.toKey('batch-marks'), 'delivery-6')).toBeNull();
     await queue.resume(true);
   });
 });

@@ -14,7 +14,8 @@ export const DELIVER_BATCH_JOB = 'deliver-batch';
 
 /**
  * A job of one delivery (`deliver`), or the first attempts of a published batch or of a
- * requeued one (`deliver-batch`, `marked`: its deliveries are marked as held by it).
+ * requeued one (`deliver-batch`; `marked`: its deliveries are marked as held by it, which the
+ * jobs of earlier versions are not).
  */
 export type DeliverJobData = { deliveryId: string } | BatchJobData;
 type BatchJobData = { deliveryIds: string[]; marked?: true };
@@ -24,8 +25,9 @@ type BatchJobData = { deliveryIds: string[]; marked?: true };
 // while that job runs, `requeue` adds a follow-up job instead, which hands back to it.
 // The deliveries of one publish start in one batch job instead (one Bull job, one claim
 // statement for all of them); whichever of them is due again afterwards gets its own job. So do
-// lost deliveries requeued due now (a reconciler pass after Redis lost them, a recovery): a mark
-// per delivery names the batch job, so that the next pass finds them queued.
+// lost deliveries requeued due now (a reconciler pass after Redis lost them, a recovery). A mark
+// per delivery names its batch job, so that a reconciler pass finds it queued: one over a queue
+// that is behind does not add a job of its own to every delivery still waiting in a batch.
 const JOB_ATTEMPTS_CEILING = 1_000_000;
 const REQUEUE_CHUNK = 500;
 /** Most deliveries in one batch job. */
@@ -163,7 +165,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
       const missingDueNow = missing.filter((delivery) => delivery.runAt.getTime() <= now);
       if (missingDueNow.length < 2) await this.addJobs(missing);
       else {
-        await this.addMarkedBatches(missingDueNow.map((delivery) => delivery.id));
+        await this.addBatches(missingDueNow.map((delivery) => delivery.id), () => `requeued-${randomUUID()}`, 0);
         await this.addJobs(missing.filter((delivery) => delivery.runAt.getTime() > now));
       }
       const running = chunk.filter((_, j) => known[j] === 'active');
@@ -184,20 +186,19 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
   async enqueue(deliveries: readonly DueDelivery[]): Promise<void> {
     const runAt = deliveries[0]?.runAt.getTime();
     if (deliveries.length < 2 || deliveries.some((delivery) => delivery.runAt.getTime() !== runAt)) return this.addJobs(deliveries);
-    const delay = Math.max(0, runAt - Date.now());
     const ids = deliveries.map((delivery) => delivery.id);
-    await this.queue.addBulk(batchesOf(ids).map((batch) => ({ name: DELIVER_BATCH_JOB, data: { deliveryIds: batch }, opts: { ...JOB_OPTIONS, jobId: `batch-${batch[0]}`, delay } })));
+    await this.addBatches(ids, (batch) => `batch-${batch[0]}`, Math.max(0, runAt - Date.now()));
   }
 
   /**
-   * Batch jobs due now for deliveries of no job, each marked first: a mark without its job (the
-   * add failed) counts for nothing. Their ids are new: a publish's batch job may still hold
-   * the first delivery (and Bull would take an add under its id for a no-op).
+   * Batch jobs of the deliveries, each marked: the marks are sent first, on the connection the
+   * jobs are added on, in the same round trip. A mark without its job (the add failed) counts
+   * for nothing. A requeue's jobs take new ids: a publish's batch job may still hold its first
+   * delivery, and Bull would take an add under that id for a no-op.
    */
-  private async addMarkedBatches(ids: readonly string[]): Promise<void> {
-    const jobs = batchesOf(ids).map((batch) => ({ name: DELIVER_BATCH_JOB, data: { deliveryIds: batch, marked: true as const }, opts: { ...JOB_OPTIONS, jobId: `requeued-${randomUUID()}` } }));
-    for (const job of jobs) await this.jobStates.mark(job.opts.jobId, job.data.deliveryIds);
-    await this.queue.addBulk(jobs);
+  private async addBatches(ids: readonly string[], jobIdOf: (batch: string[]) => string, delay: number): Promise<void> {
+    const jobs = batchesOf(ids).map((batch) => ({ name: DELIVER_BATCH_JOB, data: { deliveryIds: batch, marked: true as const }, opts: { ...JOB_OPTIONS, jobId: jobIdOf(batch), delay } }));
+    await Promise.all([...jobs.map((job) => this.jobStates.mark(job.opts.jobId, job.data.deliveryIds)), this.queue.addBulk(jobs)]);
   }
 
   /** A job of its own for each delivery, job id = delivery id (a follow-up's: with `idSuffix`). */

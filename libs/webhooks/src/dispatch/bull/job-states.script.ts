@@ -1,8 +1,8 @@
 /** Where a delivery's job stands in Bull, as `JOB_STATES_SCRIPT` tells. */
 export type JobState = 'missing' | 'delayed' | 'queued' | 'active';
 
-/** What a requeued delivery's batch-job mark is named after: `<prefix><delivery id>:batch`. */
-export const BATCH_MARK_SUFFIX = ':batch';
+/** The hash of the deliveries waiting in batch jobs (delivery id → batch job id), under the queue's prefix. */
+export const BATCH_MARKS_KEY = 'batch-marks';
 
 // Where each job of a chunk stands, in one round trip. A job is missing when Redis has no hash
 // for it, or a hash without its data: a worker that was mid-attempt when Redis restarted empty
@@ -10,8 +10,9 @@ export const BATCH_MARK_SUFFIX = ':batch';
 // to no list, and nothing would ever run it. A job never taken (no processedOn) waits in a list
 // by construction; one taken before that is looked for in the active list (being run: it may be
 // past its attempt, finishing) and the waiting lists (LPOS, Redis 6.0.6+; older servers:
-// assumed queued). A delivery without a job of its own is queued while a batch job that marked
-// it (see `MARK_BATCH_SCRIPT`) still exists: a mark outliving its job (done, lost) counts for nothing.
+// assumed queued). A delivery without a job of its own is queued while the batch job that marked
+// it (`BATCH_MARKS_KEY`) still exists: a mark outliving its job (lost, removed) counts for
+// nothing, and goes.
 export const JOB_STATES_SCRIPT = `
 local prefix = ARGV[1]
 local states = {}
@@ -34,21 +35,16 @@ for i = 2, #ARGV do
       end
     end
   else
-    local batch = redis.call('GET', key .. '${BATCH_MARK_SUFFIX}')
-    if batch and redis.call('HEXISTS', prefix .. batch, 'data') == 1 then
-      state = 'queued'
+    local batch = redis.call('HGET', prefix .. '${BATCH_MARKS_KEY}', id)
+    if batch then
+      if redis.call('HEXISTS', prefix .. batch, 'data') == 1 then
+        state = 'queued'
+      else
+        redis.call('HDEL', prefix .. '${BATCH_MARKS_KEY}', id)
+      end
     end
   end
   states[#states + 1] = state
 end
 return states
-`;
-
-// Marks each delivery (ARGV[4..]) as held by the batch job ARGV[2], for ARGV[3] ms at most.
-export const MARK_BATCH_SCRIPT = `
-local prefix = ARGV[1]
-for i = 4, #ARGV do
-  redis.call('SET', prefix .. ARGV[i] .. '${BATCH_MARK_SUFFIX}', ARGV[2], 'PX', ARGV[3])
-end
-return #ARGV - 3
 `;

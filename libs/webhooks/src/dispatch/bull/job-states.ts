@@ -1,13 +1,11 @@
 import type { Queue } from 'bull';
-import { BATCH_MARK_SUFFIX, JOB_STATES_SCRIPT, MARK_BATCH_SCRIPT, type JobState } from './job-states.script';
-
-/** How long a requeued delivery's mark lasts at most (its batch job ends it; one gone does too). */
-const BATCH_MARK_TTL_MS = 60 * 60_000;
+import { BATCH_MARKS_KEY, JOB_STATES_SCRIPT, type JobState } from './job-states.script';
 
 /**
  * What Redis holds for deliveries' jobs, read and kept in one round trip per call: where each
- * delivery's job stands, the remains of lost jobs, and the marks of requeued batch jobs. Each
- * script names one key, so that a Redis Cluster runs it on the node of the queue's slot.
+ * delivery's job stands, the remains of lost jobs, and which batch job holds a delivery (one
+ * hash for the queue: a field per delivery costs Redis less than a key). Every key is under
+ * the queue's prefix, so that a Redis Cluster keeps them on the node of the queue's slot.
  */
 export class JobStates {
   constructor(private readonly queue: Queue) {}
@@ -25,11 +23,14 @@ export class JobStates {
 
   /** Marks the deliveries as held by the batch job `jobId` (added next). */
   async mark(jobId: string, ids: readonly string[]): Promise<void> {
-    await this.queue.client.eval(MARK_BATCH_SCRIPT, 1, this.queue.toKey(jobId), this.queue.toKey(''), jobId, BATCH_MARK_TTL_MS, ...ids);
+    await this.queue.client.hset(this.queue.toKey(BATCH_MARKS_KEY), Object.fromEntries(ids.map((id) => [id, jobId])));
   }
 
-  /** Ends the marks of a batch job done with its deliveries. */
+  /**
+   * Ends the marks of a batch job done with its deliveries. Marks of jobs that end otherwise
+   * (lost with Redis's data, or a job of an earlier version) count for nothing.
+   */
   async unmark(ids: readonly string[]): Promise<void> {
-    await this.queue.client.del(...ids.map((id) => this.queue.toKey(id + BATCH_MARK_SUFFIX)));
+    await this.queue.client.hdel(this.queue.toKey(BATCH_MARKS_KEY), ...ids);
   }
 }
