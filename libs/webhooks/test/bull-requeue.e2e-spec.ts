@@ -1,6 +1,6 @@
 // The Bull dispatcher against a real Redis, with a stand-in for the delivery pipeline that the
-// test releases by hand: what `requeue` does while a delivery's own job is still being run, and
-// with deliveries that lost their jobs.
+// test releases by hand: what `requeue` does while a delivery's job is still being run, and with
+// deliveries that lost their jobs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
@@ -14,18 +14,22 @@ import { resolveWebhooksOptions } from '../src/options/resolved-options';
 
 describe('Bull dispatcher: requeue', () => {
   const attempts: string[] = [];
-  let finishFirst: (step: DeliveryStep) => void = () => undefined;
+  /** Deliveries whose next attempt ends when the test says so (`finish`); their job stays active until then. */
+  const held = new Set<string>();
+  const finishers = new Map<string, (step: DeliveryStep) => void>();
+  const finish = (id: string) => finishers.get(id)!(DONE);
+  const attemptsOf = (id: string) => attempts.filter((attempted) => attempted === id).length;
   let queue: Queue<DeliverJobData>;
   let dispatcher: BullDeliveryDispatcher;
 
   beforeAll(async () => {
     const options = resolveWebhooksOptions({ redis: TEST_REDIS_URL, queuePrefix: uniqueName('whrequeue'), concurrency: 2 });
     queue = await createDeliveryQueue<DeliverJobData>(options, new Logger('test'));
-    // The first attempt ends when the test says so; the job stays active until then.
     const worker = {
       attempt: (deliveryId: string) => {
         attempts.push(deliveryId);
-        return attempts.length === 1 ? new Promise<DeliveryStep>((resolve) => (finishFirst = resolve)) : Promise.resolve(DONE);
+        if (!held.delete(deliveryId)) return Promise.resolve(DONE);
+        return new Promise<DeliveryStep>((resolve) => finishers.set(deliveryId, resolve));
       },
       stop: async () => undefined,
     } as unknown as DeliveryWorker;
@@ -39,12 +43,13 @@ describe('Bull dispatcher: requeue', () => {
 
   it('a delivery made due again while its job finishes gets a follow-up job, and is attempted again', async () => {
     const id = 'delivery-1';
+    held.add(id);
     await dispatcher.enqueue([{ id, runAt: new Date() }]);
     await waitFor(() => attempts.length === 1, { what: 'the first attempt to start' });
 
     // As a manual retry right after the attempt was recorded: the job is still active.
     expect(await dispatcher.requeue([{ id, runAt: new Date() }])).toBe(1);
-    finishFirst(DONE);
+    finish(id);
     await waitFor(() => attempts.length === 2, { what: 'the follow-up job to attempt the delivery' });
     expect(attempts).toEqual([id, id]);
   });
@@ -77,5 +82,19 @@ describe('Bull dispatcher: requeue', () => {
     expect(await (await queue.getJob('delivery-7'))?.getState()).toBe('delayed');
     expect(await queue.client.hget(queue.toKey('batch-marks'), 'delivery-6')).toBeNull();
     await queue.resume(true);
+  });
+
+  it('a delivery done in a batch job still being run: a requeue (a manual retry) gives it a follow-up job, a reconciler pass leaves it', async () => {
+    const [slow, done] = ['delivery-8', 'delivery-9'];
+    held.add(slow); // keeps the batch job active
+    await dispatcher.enqueue([slow, done].map((id) => ({ id, runAt: new Date() })));
+    await waitFor(() => attemptsOf(slow) === 1 && attemptsOf(done) === 1, { what: 'both attempts to start' });
+
+    expect(await dispatcher.requeue([{ id: done, runAt: new Date() }], { reconciling: true })).toBe(0);
+    expect(await dispatcher.requeue([{ id: done, runAt: new Date() }])).toBe(1);
+    await waitFor(() => attemptsOf(done) === 2, { what: 'the follow-up job to attempt it again' });
+    finish(slow);
+    await waitFor(async () => (await queue.getJobCounts()).active === 0, { what: 'the batch job to end' });
+    expect(attemptsOf(slow)).toBe(1);
   });
 });

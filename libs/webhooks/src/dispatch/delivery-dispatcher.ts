@@ -1,5 +1,9 @@
 import type { DueDelivery } from '../common/due-delivery';
 
+export interface RequeueOptions {
+  reconciling?: boolean;
+}
+
 /** Job counts of a queue server (Bull mode). */
 export interface QueueCounts {
   waiting: number;
@@ -24,9 +28,11 @@ export abstract class DeliveryDispatcher {
    * Hands over deliveries the dispatcher may already hold, scheduled for a later time than
    * the database now says (manual retry, recovery, reconciliation): they run at `runAt`.
    * Returns how many it did not hold as the database says (added or moved); a dispatcher
-   * that cannot tell counts them all.
+   * that cannot tell counts them all. `reconciling`: a reconciler pass, which leaves a delivery
+   * alone while a job that held it runs (the job may yet attempt it); any other requeue (a
+   * manual retry) does not wait for that job.
    */
-  async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
+  async requeue(deliveries: readonly DueDelivery[], _options: RequeueOptions = {}): Promise<number> {
     await this.enqueue(deliveries);
     return deliveries.length;
   }

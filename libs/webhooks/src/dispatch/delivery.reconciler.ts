@@ -56,7 +56,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnModuleDestr
     let quietPages = 0;
     while (quietPages < QUIET_PAGES) {
       const due = await this.deliveries.dueAfter(this.resumeAfter, dueBefore, BATCH);
-      const movedNow = due.length === 0 ? 0 : await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt })));
+      const movedNow = due.length === 0 ? 0 : await this.dispatcher.requeue(due.map((delivery) => ({ id: delivery.id, runAt: delivery.nextAttemptAt })), { reconciling: true });
       moved += movedNow;
       quietPages = movedNow === 0 ? quietPages + 1 : 0;
       if (due.length < BATCH) {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bull';
 import type { ResolvedWebhooksOptions } from '../../options/resolved-options';
 import type { DeliveryWorker } from '../../delivery/delivery.worker';
-import { DeliveryDispatcher, type QueueCounts } from '../delivery-dispatcher';
+import { DeliveryDispatcher, type QueueCounts, type RequeueOptions } from '../delivery-dispatcher';
 import type { DueDelivery } from '../../common/due-delivery';
 import { Places } from '../../common/places';
 import { AttemptLaterSignal, UNEXPECTED_FAILURE_RETRY_MS, WEBHOOK_BACKOFF } from './bull-queue.options';
@@ -151,10 +151,11 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
    * reconciler pass over a backlog) are already queued, and re-adding or loading each job
    * would cost the backlog dearly. A delivery whose job is being run may be past its attempt
    * (a manual retry right after it failed): adding that job again would be a no-op, and the
-   * delivery would wait for the reconciler, so it gets a follow-up job of another id. Missing
-   * deliveries due now go in marked batch jobs, two or more at a time.
+   * delivery would wait for the reconciler, so it gets a follow-up job of another id; so does
+   * one of a batch job being run, but for the reconciler (the job may not have reached it yet).
+   * Missing deliveries due now go in marked batch jobs, two or more at a time.
    */
-  override async requeue(deliveries: readonly DueDelivery[]): Promise<number> {
+  override async requeue(deliveries: readonly DueDelivery[], { reconciling = false }: RequeueOptions = {}): Promise<number> {
     let moved = 0;
     for (let i = 0; i < deliveries.length; i += REQUEUE_CHUNK) {
       const chunk = deliveries.slice(i, i + REQUEUE_CHUNK);
@@ -168,7 +169,7 @@ export class BullDeliveryDispatcher extends DeliveryDispatcher implements OnAppl
         await this.addBatches(missingDueNow.map((delivery) => delivery.id), () => `requeued-${randomUUID()}`, 0);
         await this.addJobs(missing.filter((delivery) => delivery.runAt.getTime() > now));
       }
-      const running = chunk.filter((_, j) => known[j] === 'active');
+      const running = chunk.filter((_, j) => known[j] === 'active' || (known[j] === 'in-active-batch' && !reconciling));
       await this.addJobs(running, `:again-${Date.now()}`);
       const late = chunk.filter((delivery, j) => known[j] === 'delayed' && delivery.runAt.getTime() <= now);
       await Promise.all(

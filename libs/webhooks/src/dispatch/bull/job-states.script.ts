@@ -1,5 +1,5 @@
 /** Where a delivery's job stands in Bull, as `JOB_STATES_SCRIPT` tells. */
-export type JobState = 'missing' | 'delayed' | 'queued' | 'active';
+export type JobState = 'missing' | 'delayed' | 'queued' | 'active' | 'in-active-batch';
 
 /** The hash of the deliveries waiting in batch jobs (delivery id → batch job id), under the queue's prefix. */
 export const BATCH_MARKS_KEY = 'batch-marks';
@@ -11,8 +11,8 @@ export const BATCH_MARKS_KEY = 'batch-marks';
 // by construction; one taken before that is looked for in the active list (being run: it may be
 // past its attempt, finishing) and the waiting lists (LPOS, Redis 6.0.6+; older servers:
 // assumed queued). A delivery without a job of its own is queued while the batch job that marked
-// it (`BATCH_MARKS_KEY`) still exists: a mark outliving its job (lost, removed) counts for
-// nothing, and goes.
+// it (`BATCH_MARKS_KEY`) waits, and in an active batch while that job is being run (it may be
+// done with the delivery); a mark outliving its job (lost, removed) counts for nothing, and goes.
 export const JOB_STATES_SCRIPT = `
 local prefix = ARGV[1]
 local states = {}
@@ -38,7 +38,8 @@ for i = 2, #ARGV do
     local batch = redis.call('HGET', prefix .. '${BATCH_MARKS_KEY}', id)
     if batch then
       if redis.call('HEXISTS', prefix .. batch, 'data') == 1 then
-        state = 'queued'
+        local ok, position = pcall(redis.call, 'LPOS', prefix .. 'active', batch)
+        state = (ok and position) and 'in-active-batch' or 'queued'
       else
         redis.call('HDEL', prefix .. '${BATCH_MARKS_KEY}', id)
       end

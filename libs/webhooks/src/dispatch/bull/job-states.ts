@@ -27,8 +27,8 @@ export class JobStates {
   }
 
   /**
-   * Ends the marks of a batch job done with its deliveries. Marks of jobs that end otherwise
-   * (lost with Redis's data, or a job of an earlier version) count for nothing.
+   * Ends the marks of a batch job done with its deliveries. The marks of a job that ends
+   * otherwise (removed by hand, say) count for nothing, and the state check drops them.
    */
   async unmark(ids: readonly string[]): Promise<void> {
     await this.queue.client.hdel(this.queue.toKey(BATCH_MARKS_KEY), ...ids);
